@@ -1,0 +1,71 @@
+"""One exception tree for every expected failure.
+
+Each error's ``str()`` is the complete, user-facing message: the CLI prints it after
+``error:`` and the GUI shows it as is, so nobody downstream builds messages of their own.
+Anything that is *not* a CratewrightError is a bug and may show a traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AuditError",
+    "BuildCancelled",
+    "BuildError",
+    "CargoError",
+    "ConfigError",
+    "CratewrightError",
+    "InterpreterError",
+    "MetadataError",
+    "ProjectError",
+    "ToolMissingError",
+]
+
+
+class CratewrightError(Exception):
+    """Root of all expected failures; the message is meant for the user."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message}\n  hint: {self.hint}"
+        return self.message
+
+
+class ProjectError(CratewrightError):
+    """The project on disk cannot be read: missing or unparsable Cargo.toml / pyproject.toml."""
+
+
+class ConfigError(ProjectError):
+    """A value in ``[tool.maturin]`` or on the command line is invalid."""
+
+
+class MetadataError(ProjectError):
+    """Package metadata (name, version, readme, license...) is invalid or cannot be resolved."""
+
+
+class ToolMissingError(CratewrightError):
+    """An external program we need (cargo, cbindgen, uniffi-bindgen) is not installed."""
+
+
+class CargoError(CratewrightError):
+    """cargo ran but failed outside compilation (``cargo metadata``, resolution, lock file)."""
+
+
+class BuildError(CratewrightError):
+    """Compilation or wheel assembly failed; cargo's own diagnostics were already emitted."""
+
+
+class BuildCancelled(CratewrightError):
+    """The user cancelled the build; nothing was left in the output directory."""
+
+
+class InterpreterError(CratewrightError):
+    """A Python interpreter could not be found, run or used for this project."""
+
+
+class AuditError(CratewrightError):
+    """The built library does not meet the requested manylinux/musllinux policy."""
