@@ -1,0 +1,57 @@
+"""Audit of a wheel's native files: ELF facts, manylinux/musllinux policies, the platform tag.
+
+``analyze_elf`` reads each native file once, ``decide_platform`` applies maturin's policy
+rules to all of them and returns the tag to write into the wheel's name.
+"""
+
+from cratewright.core.audit.elf import ElfInfo, VersionedSymbol, analyze_elf, elf_arch, is_elf
+from cratewright.core.audit.policy import (
+    KNOWN_ARCHES,
+    LEGACY_PYPI_PLATFORMS,
+    Policies,
+    Policy,
+    load_policies,
+    musl_libc_soname,
+    parse_policy_document,
+)
+from cratewright.core.audit.verdict import (
+    AuditMode,
+    CompatibilityRequest,
+    PlatformDecision,
+    PolicyCheck,
+    check_policy,
+    compatibility_warnings,
+    decide_platform,
+    is_libpython,
+    missing_pyinit,
+    missing_pyinit_warning,
+    parse_compatibility,
+    parse_compatibility_value,
+)
+
+__all__ = [
+    "KNOWN_ARCHES",
+    "LEGACY_PYPI_PLATFORMS",
+    "AuditMode",
+    "CompatibilityRequest",
+    "ElfInfo",
+    "PlatformDecision",
+    "Policies",
+    "Policy",
+    "PolicyCheck",
+    "VersionedSymbol",
+    "analyze_elf",
+    "check_policy",
+    "compatibility_warnings",
+    "decide_platform",
+    "elf_arch",
+    "is_elf",
+    "is_libpython",
+    "load_policies",
+    "missing_pyinit",
+    "missing_pyinit_warning",
+    "musl_libc_soname",
+    "parse_compatibility",
+    "parse_compatibility_value",
+    "parse_policy_document",
+]
