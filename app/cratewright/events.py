@@ -101,7 +101,16 @@ class WheelBuilt:
     tag: str
 
 
-Event = OutputLine | CargoMessage | Diagnostic | CargoArtifact | Progress | Status | Message | WheelBuilt
+Event = (
+    OutputLine
+    | CargoMessage
+    | Diagnostic
+    | CargoArtifact
+    | Progress
+    | Status
+    | Message
+    | WheelBuilt
+)
 EventSink = Callable[[Event], None]
 
 

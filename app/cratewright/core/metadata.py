@@ -36,7 +36,12 @@ from cratewright.core.requirements import (
     canonical_specifiers,
     normalize_extra_name,
 )
-from cratewright.core.versions import cargo_to_pep440, escape_dist_name, parse_pep440
+from cratewright.core.versions import (
+    cargo_to_pep440,
+    escape_dist_name,
+    escape_version,
+    parse_pep440,
+)
 from cratewright.errors import MetadataError
 from cratewright.events import EventSink, Message
 
@@ -78,6 +83,11 @@ class CoreMetadata:
     def dist_name(self) -> str:
         """The distribution name escaped for wheel file and dist-info names."""
         return escape_dist_name(self.name)
+
+    @property
+    def escaped_version(self) -> str:
+        """The version as it appears in wheel file and dist-info names."""
+        return escape_version(self.version)
 
     @property
     def requires_python(self) -> SpecifierSet | None:

@@ -1,0 +1,252 @@
+"""Turn what the user asked for (CLI flags or GUI form) plus the project into a build plan.
+
+The plan is computed once, before cargo runs, and holds every decision: the binding, the
+layout, the metadata, the interpreters and the one-wheel-per-job split. The GUI shows it
+before building; the builder only executes it. CLI values win over ``[tool.maturin]``, which
+wins over maturin's defaults, exactly as in maturin.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cratewright.core.bindings import Bindings, detect_bindings
+from cratewright.core.cargo_metadata import CargoMetadata, load_cargo_metadata
+from cratewright.core.interpreters import (
+    InterpreterInfo,
+    default_interpreter,
+    find_interpreters,
+    no_interpreters_error,
+    resolve_interpreters,
+)
+from cratewright.core.layout import ProjectLayout, determine_layout, module_name_for
+from cratewright.core.maturin_config import AUDITWHEEL_MODES
+from cratewright.core.metadata import CoreMetadata, resolve_metadata
+from cratewright.core.project import Project, open_project
+from cratewright.core.rust_target import RustTarget, host_target, parse_target
+from cratewright.errors import ConfigError, InterpreterError
+from cratewright.events import EventSink, Message, null_sink
+
+__all__ = ["BuildOptions", "BuildPlan", "WheelJob", "plan_build"]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Everything ``cratewright build`` accepts; None/empty means "take pyproject or default"."""
+
+    manifest_path: Path | None = None
+    interpreters: tuple[str, ...] = ()
+    find_interpreter: bool = False
+    bindings: str | None = None
+    release: bool = False
+    profile: str | None = None
+    out: Path | None = None
+    compatibility: tuple[str, ...] = ()
+    auditwheel: str | None = None
+    strip: bool | None = None
+    features: tuple[str, ...] = ()
+    all_features: bool = False
+    no_default_features: bool = False
+    target: str | None = None
+    locked: bool = False
+    frozen: bool = False
+    offline: bool = False
+    quiet: bool = False
+    verbose: int = 0
+    cargo_config: tuple[str, ...] = ()
+    rustc_args: tuple[str, ...] = ()
+    cwd: Path | None = None
+
+
+@dataclass(frozen=True)
+class WheelJob:
+    """One wheel to build: its Python/ABI tags and the interpreter cargo builds against."""
+
+    python_tag: str
+    abi_tag: str
+    interpreter: InterpreterInfo | None
+    abi3: bool = False
+    covers: tuple[InterpreterInfo, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """E.g. "cp38-abi3" or "cp312-cp312"."""
+        return f"{self.python_tag}-{self.abi_tag}"
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """Every decision a build needs, made before anything is compiled."""
+
+    project: Project
+    cargo_metadata: CargoMetadata
+    bindings: Bindings
+    layout: ProjectLayout
+    metadata: CoreMetadata
+    target: RustTarget
+    profile: str
+    out_dir: Path
+    compatibility: tuple[str, ...]
+    auditwheel: str
+    strip: bool
+    cargo_flags: tuple[str, ...]
+    rustc_args: tuple[str, ...]
+    jobs: tuple[WheelJob, ...]
+    verbose: int = 0
+    quiet: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def target_dir(self) -> Path:
+        """cargo's target directory (shared by every job of the plan)."""
+        return self.cargo_metadata.target_directory
+
+
+def _profile(options: BuildOptions, project: Project) -> str:
+    if options.release and options.profile:
+        raise ConfigError("--release and --profile cannot be used together")
+    if options.release:
+        return "release"
+    return options.profile or project.maturin.profile or "dev"
+
+
+def _cargo_flags(options: BuildOptions, project: Project) -> tuple[str, ...]:
+    """Flags shared by ``cargo metadata`` and ``cargo rustc`` (features, lock file, config)."""
+    maturin = project.maturin
+    flags: list[str] = []
+    features = list(options.features) or list(maturin.features)
+    if features:
+        flags += ["--features", ",".join(features)]
+    if options.all_features or maturin.all_features:
+        flags.append("--all-features")
+    if options.no_default_features or maturin.no_default_features:
+        flags.append("--no-default-features")
+    if options.locked or maturin.locked:
+        flags.append("--locked")
+    if options.frozen or maturin.frozen:
+        flags.append("--frozen")
+    if options.offline:
+        flags.append("--offline")
+    for value in options.cargo_config or maturin.config:
+        flags += ["--config", value]
+    return tuple(flags)
+
+
+def _choose_interpreters(
+    options: BuildOptions, bindings: Bindings, metadata: CoreMetadata, sink: EventSink
+) -> list[InterpreterInfo]:
+    if not bindings.needs_interpreter:
+        return []
+    if options.interpreters and options.find_interpreter:
+        raise ConfigError("--interpreter and --find-interpreter cannot be used together")
+    if options.interpreters:
+        found = resolve_interpreters(list(options.interpreters))
+    elif options.find_interpreter:
+        floor = bindings.abi3_minor or 8
+        found = find_interpreters(
+            min_minor=floor,
+            include_pypy=bindings.kind in ("pyo3", "cffi"),
+            requires_python=metadata.requires_python,
+            sink=sink,
+        )
+        if not found:
+            raise no_interpreters_error(metadata.requires_python)
+    else:
+        found = [default_interpreter(pyo3=bindings.uses_pyo3)]
+    spec = metadata.requires_python
+    if spec is not None and options.interpreters:
+        rejected = [i for i in found if not spec.contains(f"{i.major}.{i.minor}", prereleases=True)]
+        if rejected:
+            names = ", ".join(i.display for i in rejected)
+            raise InterpreterError(f"{names} does not satisfy requires-python {spec}")
+    return found
+
+
+def _jobs(bindings: Bindings, interpreters: Sequence[InterpreterInfo]) -> list[WheelJob]:
+    """maturin's wheel split: one per interpreter, one abi3 wheel, or one universal wheel."""
+    if bindings.kind in ("cffi", "uniffi") or (bindings.kind == "bin" and not bindings.uses_pyo3):
+        interp = interpreters[0] if interpreters else None
+        return [WheelJob("py3", "none", interp, covers=tuple(interpreters[:1]))]
+    if bindings.is_abi3:
+        capable = [i for i in interpreters if i.supports_abi3]
+        others = [i for i in interpreters if not i.supports_abi3]
+        jobs: list[WheelJob] = []
+        if capable:
+            first = capable[0]
+            floor = bindings.abi3_minor or first.minor
+            jobs.append(WheelJob(f"cp3{floor}", "abi3", first, abi3=True, covers=tuple(capable)))
+        jobs += [WheelJob(i.python_tag, i.abi_tag, i, covers=(i,)) for i in others]
+        return jobs
+    return [WheelJob(i.python_tag, i.abi_tag, i, covers=(i,)) for i in interpreters]
+
+
+def _auditwheel(options: BuildOptions, project: Project) -> str:
+    mode = options.auditwheel or project.maturin.auditwheel or "repair"
+    if mode not in AUDITWHEEL_MODES:
+        raise ConfigError(
+            f"Invalid --auditwheel {mode!r}; expected one of {', '.join(AUDITWHEEL_MODES)}"
+        )
+    return mode
+
+
+def _strip(options: BuildOptions, project: Project) -> bool:
+    if options.strip is not None:
+        return options.strip
+    env = os.environ.get("MATURIN_STRIP")
+    if env is not None:
+        return env.lower() in ("1", "true", "yes")
+    return bool(project.maturin.strip)
+
+
+def plan_build(options: BuildOptions, *, sink: EventSink = null_sink) -> BuildPlan:
+    """Open the project, ask cargo for metadata and decide everything a build needs."""
+    project = open_project(options.manifest_path, cwd=options.cwd)
+    for key in project.maturin.unknown_keys:
+        sink(Message("warning", f"⚠️  Warning: unknown key [tool.maturin] {key} is ignored"))
+    flags = _cargo_flags(options, project)
+    cargo = load_cargo_metadata(project.cargo_toml, cargo_flags=flags)
+    bindings = detect_bindings(cargo, options.bindings or project.maturin.bindings)
+    sink(Message("info", f"🔗 Found {bindings.label} bindings"))
+    module = module_name_for(project, is_bin=bindings.kind == "bin")
+    layout = determine_layout(project, module)
+    if layout.is_mixed:
+        sink(Message("info", "🍹 Building a mixed python/rust project"))
+    metadata = resolve_metadata(
+        cargo.root_package,
+        project.pyproject,
+        project_dir=project.project_root,
+        workspace_root=cargo.workspace_root,
+        sink=sink,
+    )
+    if bindings.kind == "bin" and metadata.scripts:
+        raise ConfigError("Defining scripts and working with a binary doesn't mix well")
+    target = parse_target(options.target) if options.target else host_target()
+    interpreters = _choose_interpreters(options, bindings, metadata, sink)
+    if interpreters and target.triple != host_target().triple:
+        raise ConfigError(
+            f"Cross-compiling {bindings.label} bindings for {target.triple} is not supported yet; "
+            "the target interpreter cannot run on this machine"
+        )
+    out_dir = options.out or (cargo.target_directory / "wheels")
+    base = options.cwd or Path.cwd()
+    return BuildPlan(
+        project=project,
+        cargo_metadata=cargo,
+        bindings=bindings,
+        layout=layout,
+        metadata=metadata,
+        target=target,
+        profile=_profile(options, project),
+        out_dir=(base / out_dir).resolve(),
+        compatibility=options.compatibility or project.maturin.compatibility,
+        auditwheel=_auditwheel(options, project),
+        strip=_strip(options, project),
+        cargo_flags=flags,
+        rustc_args=options.rustc_args or project.maturin.rustc_args,
+        jobs=tuple(_jobs(bindings, interpreters)),
+        verbose=options.verbose,
+        quiet=options.quiet,
+    )

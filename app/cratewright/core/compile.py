@@ -1,0 +1,159 @@
+"""Compile one wheel job with cargo and collect what it produced.
+
+Libraries are built with ``cargo rustc --lib --crate-type cdylib`` (so a crate whose [lib]
+also lists ``rlib`` still yields a loadable module), binaries with ``cargo rustc --bin``,
+one target per call, as maturin does. The pyo3 environment variables select the target
+interpreter; keeping them identical between builds keeps cargo's cache warm.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cratewright.core.build_plan import BuildPlan, WheelJob
+from cratewright.core.cargo_metadata import CargoTarget
+from cratewright.core.cargo_runner import CargoResult, run_cargo
+from cratewright.core.rust_target import host_target
+from cratewright.errors import BuildError
+from cratewright.events import CancelToken, EventSink, Message
+
+__all__ = ["CompiledArtifacts", "cargo_env", "cargo_rustc_args", "compile_job"]
+
+_LIB_CRATE_TYPES = frozenset({"lib", "rlib", "dylib", "cdylib", "staticlib"})
+
+
+@dataclass(frozen=True)
+class CompiledArtifacts:
+    """The native files one job produced: a cdylib, or named binaries."""
+
+    library: Path | None
+    binaries: tuple[tuple[str, Path], ...]
+    out_dirs: dict[str, Path]
+
+    @property
+    def elf_files(self) -> list[Path]:
+        """Every produced file that ends up in the wheel and must pass the audit."""
+        files = [path for _, path in self.binaries]
+        return [self.library, *files] if self.library else files
+
+
+def _build_targets(plan: BuildPlan) -> list[CargoTarget]:
+    targets = plan.cargo_metadata.targets()
+    if plan.bindings.kind == "bin":
+        chosen = [t for t in targets if "bin" in t.kinds]
+        if not chosen:
+            raise BuildError("Cargo didn't build a binary: the crate has no [[bin]] target")
+        return chosen
+    libs = [t for t in targets if _LIB_CRATE_TYPES.intersection(t.crate_types)]
+    if not libs:
+        raise BuildError(
+            "The crate has no library target to build an extension module from",
+            hint='add a [lib] section with crate-type = ["cdylib"] to Cargo.toml',
+        )
+    return libs[:1]
+
+
+def cargo_rustc_args(plan: BuildPlan, target: CargoTarget) -> list[str]:
+    """The full ``cargo rustc`` argument list for one target."""
+    args = [
+        "rustc",
+        "--message-format=json-diagnostic-rendered-ansi",
+        "--manifest-path",
+        str(plan.project.cargo_toml),
+    ]
+    if plan.bindings.kind == "bin":
+        args += ["--bin", target.name]
+    else:
+        args += ["--lib", "--crate-type", "cdylib"]
+    args += ["--profile", plan.profile]
+    if plan.target.triple != host_target().triple:
+        args += ["--target", plan.target.triple]
+    args += list(plan.cargo_flags)
+    if plan.quiet:
+        args.append("--quiet")
+    args += ["-v"] * min(plan.verbose, 2)
+    rustc: list[str] = []
+    if plan.strip:
+        rustc += ["-C", "strip=symbols"]
+    rustc += list(plan.rustc_args)
+    if rustc:
+        args += ["--", *rustc]
+    return args
+
+
+def cargo_env(plan: BuildPlan, job: WheelJob) -> dict[str, str]:
+    """Environment for cargo: the pyo3 variables that pick the target interpreter."""
+    env: dict[str, str] = {}
+    interp = job.interpreter
+    if plan.bindings.uses_pyo3 and plan.bindings.kind == "pyo3":
+        env["PYO3_BUILD_EXTENSION_MODULE"] = "1"
+    if interp is not None:
+        if plan.bindings.uses_pyo3:
+            env["PYO3_PYTHON"] = str(interp.executable)
+            env["PYO3_ENVIRONMENT_SIGNATURE"] = interp.environment_signature
+        env["PYTHON_SYS_EXECUTABLE"] = str(interp.executable)
+    return env
+
+
+def _first_error(result: CargoResult) -> str:
+    for diag in result.diagnostics:
+        if diag.level == "error":
+            where = f" ({diag.file}:{diag.line})" if diag.file else ""
+            return f"{diag.message}{where}"
+    return f"cargo exited with code {result.returncode}"
+
+
+def _collect(
+    plan: BuildPlan, result: CargoResult, target: CargoTarget
+) -> tuple[Path | None, Path | None]:
+    root = plan.cargo_metadata.root_id
+    for artifact in result.artifacts:
+        if artifact.package_id != root or artifact.target_name != target.name:
+            continue
+        if artifact.executable:
+            return None, Path(artifact.executable)
+        for filename in artifact.filenames:
+            if filename.endswith((".so", ".dylib", ".dll")):
+                return Path(filename), None
+    return None, None
+
+
+def compile_job(
+    plan: BuildPlan, job: WheelJob, *, sink: EventSink, cancel: CancelToken | None = None
+) -> CompiledArtifacts:
+    """Run cargo for every target the job needs; raise BuildError with the first error."""
+    env = {**os.environ, **cargo_env(plan, job)}
+    library: Path | None = None
+    binaries: list[tuple[str, Path]] = []
+    out_dirs: dict[str, Path] = {}
+    crate = plan.cargo_metadata.root_package["name"]
+    for target in _build_targets(plan):
+        if job.interpreter is not None:
+            sink(Message("info", f"🐍 Building for {job.interpreter.display} ({job.label})"))
+        result = run_cargo(
+            cargo_rustc_args(plan, target),
+            cwd=plan.project.crate_dir,
+            env=env,
+            sink=sink,
+            cancel=cancel,
+        )
+        if not result.success:
+            raise BuildError(f"Failed to compile {crate}: {_first_error(result)}")
+        for script in result.build_scripts:
+            package = plan.cargo_metadata.package(script["package_id"])["name"]
+            if script.get("out_dir"):
+                out_dirs[package] = Path(script["out_dir"])
+        lib, binary = _collect(plan, result, target)
+        if binary is not None:
+            binaries.append((target.name, binary))
+        elif lib is not None:
+            library = lib
+        else:
+            kind = "binary" if plan.bindings.kind == "bin" else "cdylib"
+            raise BuildError(
+                f"Cargo didn't build a {kind} for target {target.name}",
+                hint='is crate-type = ["cdylib"] missing from [lib] in Cargo.toml?',
+            )
+    return CompiledArtifacts(library=library, binaries=tuple(binaries), out_dirs=out_dirs)

@@ -1,0 +1,62 @@
+"""Run the short-lived helper programs of a build (cbindgen, uniffi-bindgen, python -c).
+
+These finish in seconds and their output only matters when they fail, so they are run to
+completion and captured; a failure becomes one clear error carrying the tool's own words.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from cratewright.errors import BuildError, ToolMissingError
+
+__all__ = ["find_tool", "run_tool"]
+
+
+def find_tool(name: str, *, hint: str) -> str:
+    """Absolute path of ``name`` on PATH (or next to the running Python), else ToolMissingError."""
+    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+    if found is None:
+        raise ToolMissingError(f"{name} was not found on PATH", hint=hint)
+    return found
+
+
+def _tail(text: str, lines: int = 15) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def run_tool(
+    argv: Sequence[str],
+    *,
+    what: str,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 600,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` to completion; BuildError("<what> failed: <its stderr>") when it fails."""
+    try:
+        proc = subprocess.run(
+            list(argv),
+            cwd=cwd,
+            env=None if env is None else dict(env),
+            capture_output=True,
+            text=True,
+            errors="replace",
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise ToolMissingError(f"{what}: {argv[0]} was not found") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise BuildError(f"{what} did not finish within {timeout:.0f} s") from exc
+    except OSError as exc:
+        raise BuildError(f"{what} could not be started: {exc}") from exc
+    if proc.returncode != 0:
+        detail = _tail(proc.stderr) or _tail(proc.stdout) or f"exit code {proc.returncode}"
+        raise BuildError(f"{what} failed:\n{detail}")
+    return proc

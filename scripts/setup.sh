@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs everything cratewright's app and test suite need on a Debian machine, idempotently:
+# Debian packages (only the missing ones), a virtualenv in .venv with cratewright and its
+# dev/gui extras. Rust (cargo, rustc) must already be installed with rustup.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(python3-venv python3-dev gcc cbindgen pypy3 git)
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if command -v apt-get >/dev/null 2>&1; then
+    missing=()
+    for pkg in "${DEBIAN_PACKAGES[@]}"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "setup: installing Debian packages: ${missing[*]}"
+        as_root apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+fi
+
+if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+fi
+command -v cargo >/dev/null 2>&1 || {
+    echo "setup: cargo not found; install Rust with rustup (https://rustup.rs) first" >&2
+    exit 1
+}
+
+PYTHON=${PYTHON:-python3}
+stamp=.venv/.cratewright-setup
+want=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)
+if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "setup: creating .venv with $($PYTHON --version)"
+    "$PYTHON" -m venv .venv
+    .venv/bin/python -m pip install -q --disable-pip-version-check -U pip
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev,gui]'
+    echo "$want" > "$stamp"
+fi

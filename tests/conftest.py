@@ -1,0 +1,102 @@
+"""Shared fixtures: the real test crates, fresh virtualenvs, and the cratewright CLI.
+
+All cargo builds share one CARGO_TARGET_DIR (the repository's ``target/`` unless the caller
+set one), so pyo3 and the other dependencies compile once per run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+TEST_CRATES = REPO / "test-crates"
+os.environ.setdefault("CARGO_TARGET_DIR", str(REPO / "target"))
+
+# Every crate that must build, install and pass its check_installed.py.
+BUILDABLE_CRATES = (
+    "pyo3-pure",
+    "pyo3-abi3",
+    "pyo3-mixed",
+    "pyo3-bin",
+    "cffi-pure",
+    "cffi-mixed",
+    "uniffi-pure",
+    "hello-bin",
+    "workspace",
+    "license-readme",
+)
+
+
+def run_cratewright(
+    *args: str | os.PathLike[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "cratewright", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+
+
+class Venv:
+    """A fresh virtualenv with pip, for installing built wheels the way users do."""
+
+    def __init__(self, path: Path) -> None:
+        venv.EnvBuilder(with_pip=True, clear=True).create(path)
+        self.path = path
+        self.python = path / "bin" / "python"
+        self.bin = path / "bin"
+
+    def pip_install(self, *requirements: str | os.PathLike[str]) -> None:
+        proc = subprocess.run(
+            [str(self.python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+             *map(str, requirements)],
+            capture_output=True, text=True, timeout=600, check=False,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+    def run(
+        self, args: Sequence[str | os.PathLike[str]], **kwargs: object
+    ) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "PATH": f"{self.bin}{os.pathsep}{os.environ['PATH']}"}
+        env.pop("PYTHONPATH", None)
+        return subprocess.run(
+            [str(a) for a in args], capture_output=True, text=True, timeout=300,
+            check=False, env=env, **kwargs,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+
+@pytest.fixture
+def make_venv(tmp_path_factory: pytest.TempPathFactory):
+    """Factory for fresh virtualenvs."""
+
+    def make(name: str = "venv") -> Venv:
+        return Venv(tmp_path_factory.mktemp(name) / "env")
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def built_wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each buildable crate built once by ``cratewright build`` for this interpreter."""
+    out_root = tmp_path_factory.mktemp("wheels")
+    wheels: dict[str, Path] = {}
+    for crate in BUILDABLE_CRATES:
+        out = out_root / crate
+        proc = run_cratewright("build", "-m", TEST_CRATES / crate, "-i", sys.executable, "-o", out)
+        assert proc.returncode == 0, f"{crate}:\n{proc.stderr}"
+        (wheel,) = out.glob("*.whl")
+        assert proc.stdout.strip().splitlines()[-1] == str(wheel)
+        wheels[crate] = wheel
+    return wheels

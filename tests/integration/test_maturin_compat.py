@@ -1,0 +1,76 @@
+"""cratewright and maturin (installed only as a test oracle) make the same wheels.
+
+For every test crate: the same file name, the same file list, the same WHEEL tags and the
+same METADATA (header fields and description). Only WHEEL's Generator line may differ.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BUILDABLE_CRATES, TEST_CRATES
+
+pytestmark = [pytest.mark.cargo, pytest.mark.oracle]
+
+
+def _maturin() -> str:
+    found = shutil.which("maturin", path=str(Path(sys.executable).parent))
+    assert found, "maturin (test oracle) must be installed in the test environment"
+    return found
+
+
+@pytest.fixture(scope="module")
+def maturin_wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out_root = tmp_path_factory.mktemp("maturin")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    wheels = {}
+    for crate in BUILDABLE_CRATES:
+        out = out_root / crate
+        proc = subprocess.run(
+            [_maturin(), "build", "-m", str(TEST_CRATES / crate / "Cargo.toml"), "-i",
+             sys.executable, "-o", str(out)],
+            capture_output=True, text=True, env=env, timeout=1200, check=False,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        (wheel,) = out.glob("*.whl")
+        wheels[crate] = wheel
+    return wheels
+
+
+def _dist_info_file(wheel: Path, name: str) -> str:
+    with zipfile.ZipFile(wheel) as zf:
+        (path,) = [n for n in zf.namelist() if n.endswith(f".dist-info/{name}")]
+        return zf.read(path).decode("utf-8")
+
+
+def _metadata_fields(text: str) -> tuple[list[tuple[str, str]], str]:
+    message = email.parser.Parser().parsestr(text)
+    return list(message.items()), str(message.get_payload())
+
+
+def _tags(wheel_text: str) -> list[str]:
+    return [
+        line.split(":", 1)[1].strip() for line in wheel_text.splitlines() if line.startswith("Tag:")
+    ]
+
+
+@pytest.mark.parametrize("crate", BUILDABLE_CRATES)
+def test_same_wheel_as_maturin(
+    crate: str, built_wheels: dict[str, Path], maturin_wheels: dict[str, Path]
+) -> None:
+    ours, theirs = built_wheels[crate], maturin_wheels[crate]
+    assert ours.name == theirs.name
+    with zipfile.ZipFile(ours) as a, zipfile.ZipFile(theirs) as b:
+        assert sorted(a.namelist()) == sorted(b.namelist())
+    assert _tags(_dist_info_file(ours, "WHEEL")) == _tags(_dist_info_file(theirs, "WHEEL"))
+    assert _metadata_fields(_dist_info_file(ours, "METADATA")) == _metadata_fields(
+        _dist_info_file(theirs, "METADATA")
+    )
