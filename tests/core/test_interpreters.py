@@ -43,7 +43,7 @@ from cratewright.events import Message
 # Real interpreters on this machine
 # --------------------------------------------------------------------------------------------
 
-_NAME = re.compile(r"(python|pypy)(2\.7|3|3\.\d+t?)$")
+_NAME = re.compile(r"(python|pypy)(2\.7|3|3\.\d+t?)?$")
 
 
 def _real_interpreters() -> list[Path]:

@@ -35,8 +35,8 @@ def maturin_wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for crate in BUILDABLE_CRATES:
         out = out_root / crate
         proc = subprocess.run(
-            [_maturin(), "build", "-m", str(TEST_CRATES / crate / "Cargo.toml"), "-i",
-             sys.executable, "-o", str(out)],
+            [_maturin(), "build", "-i", sys.executable, "-o", str(out)],
+            cwd=TEST_CRATES / crate,
             capture_output=True, text=True, env=env, timeout=1200, check=False,
         )  # fmt: skip
         assert proc.returncode == 0, proc.stderr
