@@ -17,6 +17,7 @@ from cratewright.core.bindings import Bindings, detect_bindings
 from cratewright.core.cargo_metadata import CargoMetadata, load_cargo_metadata
 from cratewright.core.interpreters import (
     InterpreterInfo,
+    check_requires_python,
     default_interpreter,
     find_interpreters,
     no_interpreters_error,
@@ -156,12 +157,11 @@ def _choose_interpreters(
             raise no_interpreters_error(metadata.requires_python)
     else:
         found = [default_interpreter(pyo3=bindings.uses_pyo3)]
-    spec = metadata.requires_python
-    if spec is not None and options.interpreters:
-        rejected = [i for i in found if not spec.contains(f"{i.major}.{i.minor}", prereleases=True)]
-        if rejected:
-            names = ", ".join(i.display for i in rejected)
-            raise InterpreterError(f"{names} does not satisfy requires-python {spec}")
+    if options.interpreters:
+        spec = metadata.requires_python
+        reasons = [f"{i.display}: {r}" for i in found if (r := check_requires_python(i, spec))]
+        if reasons:
+            raise InterpreterError("; ".join(reasons))
     return found
 
 

@@ -59,6 +59,17 @@ class ProjectLayout:
             return PurePosixPath(self.extension_name)
         return PurePosixPath(self.rust_module.relative_to(self.python_dir).as_posix())
 
+    @property
+    def glue_package_in_wheel(self) -> PurePosixPath:
+        """Package that holds a cffi/uniffi library and its generated Python glue.
+
+        In a mixed project the glue gets its own subpackage named after the extension, so it
+        cannot clash with the user's ``__init__.py``.
+        """
+        if self.python_module is None:
+            return self.module_dir_in_wheel
+        return self.module_dir_in_wheel / self.extension_name
+
 
 def module_name_for(project: Project, *, is_bin: bool = False) -> str:
     """maturin's precedence: module-name, Cargo [lib] name, [project] name, crate name."""

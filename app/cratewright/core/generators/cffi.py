@@ -125,9 +125,7 @@ def add_files(
     if not any(_is_cffi(req) for req in plan.metadata.requires_dist):
         sink(Message("warning", _MISSING_CFFI))
     layout = plan.layout
-    base = layout.module_dir_in_wheel
-    if layout.is_mixed:
-        base = base / layout.extension_name
+    base = layout.glue_package_in_wheel
     library_file = f"lib{layout.extension_name}.so"
     header = generate_header(plan.project.crate_dir, plan.target_dir, workdir, sink)
     writer.add_file(str(base / library_file), compiled.library, executable=True)

@@ -66,9 +66,7 @@ def add_files(
     if externals:
         sink(Message("info", f"Excluding external UniFFI bindings: {sorted(externals)}"))
     layout = plan.layout
-    base = layout.module_dir_in_wheel
-    if layout.is_mixed:
-        base = base / layout.extension_name
+    base = layout.glue_package_in_wheel
     library_file = f"lib{cdylib_name}.so" if cdylib_name else compiled.library.name
     writer.add_file(str(base / library_file), compiled.library, executable=True)
     init = "".join(f"from .{name} import *  # NOQA\n" for name in names)
