@@ -30,6 +30,10 @@ def _non_gui_modules() -> list[str]:
     names = ["cratewright", "cratewright.cli", "cratewright.events", "cratewright.errors"]
     for info in pkgutil.walk_packages([str(root / "core")], prefix="cratewright.core."):
         names.append(info.name)
+    for info in pkgutil.walk_packages(
+        [str(root / "cli_commands")], prefix="cratewright.cli_commands."
+    ):
+        names.append(info.name)
     if (root / "backend.py").exists():
         names.append("cratewright.backend")
     return names

@@ -14,9 +14,14 @@ __all__ = [
     "CargoError",
     "ConfigError",
     "CratewrightError",
+    "CredentialsError",
+    "FileChangedError",
+    "InstallError",
     "InterpreterError",
     "MetadataError",
     "ProjectError",
+    "PublishError",
+    "SdistError",
     "ToolMissingError",
 ]
 
@@ -69,3 +74,23 @@ class InterpreterError(CratewrightError):
 
 class AuditError(CratewrightError):
     """The built library does not meet the requested manylinux/musllinux policy."""
+
+
+class FileChangedError(MetadataError):
+    """A file we were about to save changed on disk since it was read; nothing was written."""
+
+
+class SdistError(CratewrightError):
+    """A source distribution could not be assembled (cargo package, path dependencies, paths)."""
+
+
+class InstallError(CratewrightError):
+    """``develop`` found no environment to install into, or the installer (pip/uv) failed."""
+
+
+class PublishError(CratewrightError):
+    """An upload was refused or could not be attempted (repository, checks, network, server)."""
+
+
+class CredentialsError(PublishError):
+    """No usable credentials: none stored, no secure keyring, or a prompt was impossible."""

@@ -1,0 +1,137 @@
+"""`cratewright build`: maturin's build verb and flags."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cratewright.events import EventSink
+
+if TYPE_CHECKING:
+    from cratewright.core.build_plan import BuildOptions
+
+__all__ = ["ORDER", "add_build_args", "build_options_from_args", "register"]
+
+ORDER = 10
+
+
+def _split_features(values: Sequence[str]) -> tuple[str, ...]:
+    """cargo accepts ``-F a,b -F "c d"``; so do we."""
+    return tuple(f for value in values for f in re.split(r"[ ,]+", value) if f)
+
+
+def add_build_args(parser: argparse.ArgumentParser) -> None:
+    add = parser.add_argument
+    add("-m", "--manifest-path", type=Path, help="Cargo.toml, pyproject.toml or project directory")
+    add(
+        "-i",
+        "--interpreter",
+        nargs="*",
+        action="extend",
+        default=[],
+        metavar="PYTHON",
+        help="python interpreters to build for (paths, names like python3.12, or 3.12)",
+    )
+    add(
+        "-f",
+        "--find-interpreter",
+        action="store_true",
+        help="find every python interpreter on PATH and build for each",
+    )
+    add(
+        "-b",
+        "--bindings",
+        choices=["pyo3", "pyo3-ffi", "cffi", "uniffi", "bin"],
+        help="which kind of bindings to use (detected when not given)",
+    )
+    add("-r", "--release", action="store_true", help="build with the release profile")
+    add("--profile", help="build with the given cargo profile")
+    add("-o", "--out", type=Path, help="output directory (default: <target dir>/wheels)")
+    add(
+        "--compatibility",
+        "--manylinux",
+        nargs="*",
+        action="extend",
+        default=[],
+        metavar="TAG",
+        help="platform tag to target, e.g. manylinux_2_28, manylinux2014, musllinux_1_2, linux",
+    )
+    add(
+        "--auditwheel",
+        choices=["repair", "check", "warn", "skip"],
+        help="what to do when the wheel needs libraries outside the manylinux policy",
+    )
+    add("--skip-auditwheel", action="store_true", help=argparse.SUPPRESS)
+    add(
+        "--strip",
+        nargs="?",
+        const="true",
+        choices=["true", "false"],
+        help="strip the library for minimum file size",
+    )
+    add("-F", "--features", action="append", default=[], help="cargo features to activate")
+    add("--all-features", action="store_true", help="activate all available features")
+    add("--no-default-features", action="store_true", help="do not activate the default feature")
+    add("--target", help="build for the target triple")
+    add("--locked", action="store_true", help="require Cargo.lock to be up to date")
+    add("--frozen", action="store_true", help="require Cargo.lock and cache to be up to date")
+    add("--offline", action="store_true", help="run without accessing the network")
+    add(
+        "--config",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a cargo configuration value",
+    )
+    add("-q", "--quiet", action="store_true", help="do not print cargo log messages")
+    add("-v", "--verbose", action="count", default=0, help="use verbose output (-vv very verbose)")
+    add("args", nargs="*", help="rustc flags, after --")
+
+
+def build_options_from_args(args: argparse.Namespace) -> BuildOptions:
+    """The engine's BuildOptions from parsed ``build`` flags (shared by publish and develop)."""
+    from cratewright.core.build_plan import BuildOptions
+
+    return BuildOptions(
+        manifest_path=args.manifest_path,
+        interpreters=tuple(args.interpreter),
+        find_interpreter=args.find_interpreter,
+        bindings=args.bindings,
+        release=args.release,
+        profile=args.profile,
+        out=args.out,
+        compatibility=tuple(args.compatibility),
+        auditwheel=args.auditwheel or ("skip" if args.skip_auditwheel else None),
+        strip=None if args.strip is None else args.strip == "true",
+        features=_split_features(args.features),
+        all_features=args.all_features,
+        no_default_features=args.no_default_features,
+        target=args.target or os.environ.get("CARGO_BUILD_TARGET"),
+        locked=args.locked,
+        frozen=args.frozen,
+        offline=args.offline,
+        quiet=args.quiet,
+        verbose=args.verbose,
+        cargo_config=tuple(args.config),
+        rustc_args=tuple(args.args),
+    )
+
+
+def run(args: argparse.Namespace, sink: EventSink) -> int:
+    from cratewright.core.build_plan import plan_build
+    from cratewright.core.builder import build_wheels
+
+    plan = plan_build(build_options_from_args(args), sink=sink)
+    for wheel in build_wheels(plan, sink=sink):
+        print(wheel.path, flush=True)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("build", aliases=["b"], help="build the crate into python wheels")
+    add_build_args(parser)
+    parser.set_defaults(run=run)

@@ -1,0 +1,33 @@
+"""`cratewright gui [PATH]`: open the desktop app (needs the ``gui`` extra)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cratewright.events import EventSink
+
+__all__ = ["ORDER", "register"]
+
+ORDER = 100
+
+
+def run(args: argparse.Namespace, sink: EventSink) -> int:
+    from cratewright.gui import main as gui_main
+
+    argv = [] if args.path is None else [str(args.path)]
+    if args.screenshot is not None:
+        argv += ["--screenshot", str(args.screenshot)]
+    return gui_main(argv)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("gui", help="open the desktop app")
+    parser.add_argument("path", nargs="?", type=Path, help="project to open")
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="DIR",
+        help="render every page to DIR/<page>.png and exit (works headless)",
+    )
+    parser.set_defaults(run=run)

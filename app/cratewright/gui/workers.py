@@ -1,0 +1,138 @@
+"""Run engine calls off the UI thread and bring their events and results back in batches.
+
+Every long call (cargo, probes, keyring, uploads, audits) goes through :func:`run_task`. The
+engine's events are queued by the worker thread and delivered to the UI thread every 50 ms as
+one list, so 100,000 lines of cargo output cost a few hundred signal deliveries, not 100,000.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
+
+from cratewright.events import CancelToken, Event, EventSink
+
+__all__ = ["Task", "TaskFunction", "run_task"]
+
+TaskFunction = Callable[[EventSink, CancelToken], Any]
+
+_FLUSH_MS = 50
+
+
+class _Thread(QThread):
+    def __init__(self, task: Task, function: TaskFunction) -> None:
+        super().__init__()
+        self._task = task
+        self._function = function
+
+    def run(self) -> None:  # runs in the worker thread
+        try:
+            result = self._function(self._task.push_event, self._task.cancel_token)
+        except BaseException as exc:  # every failure is reported, none kills the app
+            self._task._finish(None, exc, traceback.format_exc())
+        else:
+            self._task._finish(result, None, "")
+
+
+class Task(QObject):
+    """A running engine call.
+
+    Signals (always delivered on the UI thread):
+        events(list): a batch of engine events, in order.
+        succeeded(object): the function's return value.
+        failed(object, str): the exception and its formatted traceback (a CratewrightError
+            is an expected failure to show as a message; anything else is a bug).
+        finished(): after succeeded or failed, once the last events were delivered.
+    """
+
+    events = Signal(list)
+    succeeded = Signal(object)
+    failed = Signal(object, str)
+    finished = Signal()
+
+    def __init__(self, function: TaskFunction, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.cancel_token = CancelToken()
+        self._lock = threading.Lock()
+        self._pending: list[Event] = []
+        self._outcome: tuple[Any, BaseException | None, str] | None = None
+        self._done = False
+        self._thread = _Thread(self, function)
+        self._timer = QTimer(self)
+        self._timer.setInterval(_FLUSH_MS)
+        self._timer.timeout.connect(self._flush)
+
+    def start(self) -> None:
+        """Start the worker thread and the delivery timer."""
+        self._timer.start()
+        self._thread.start()
+
+    def cancel(self) -> None:
+        """Ask the engine to stop (cargo's whole process group is killed)."""
+        self.cancel_token.cancel()
+
+    @property
+    def running(self) -> bool:
+        """True until :attr:`finished` has been emitted."""
+        return not self._done
+
+    def push_event(self, event: Event) -> None:
+        """The EventSink handed to the engine; safe to call from any thread."""
+        with self._lock:
+            self._pending.append(event)
+
+    def wait(self, timeout_ms: int = 30_000) -> bool:
+        """Block until the worker ends and deliver everything (tests, shutdown)."""
+        finished = self._thread.wait(timeout_ms)
+        self._flush()
+        return finished
+
+    def _finish(self, result: Any, error: BaseException | None, trace: str) -> None:
+        with self._lock:
+            self._outcome = (result, error, trace)
+
+    def _flush(self) -> None:
+        with self._lock:
+            batch, self._pending = self._pending, []
+            outcome = self._outcome if self._thread.isFinished() else None
+        if batch:
+            self.events.emit(batch)
+        if outcome is not None and not self._done:
+            self._done = True
+            self._timer.stop()
+            result, error, trace = outcome
+            if error is None:
+                self.succeeded.emit(result)
+            else:
+                self.failed.emit(error, trace)
+            self.finished.emit()
+
+
+def run_task(
+    function: TaskFunction,
+    *,
+    parent: QObject | None = None,
+    on_events: Callable[[list[Event]], None] | None = None,
+    on_success: Callable[[Any], None] | None = None,
+    on_failure: Callable[[BaseException, str], None] | None = None,
+    on_finished: Callable[[], None] | None = None,
+) -> Task:
+    """Start ``function(sink, cancel)`` in a worker thread and return its :class:`Task`.
+
+    Keep a reference to the returned task (or give it a parent) until ``finished``.
+    """
+    task = Task(function, parent)
+    if on_events is not None:
+        task.events.connect(on_events)
+    if on_success is not None:
+        task.succeeded.connect(on_success)
+    if on_failure is not None:
+        task.failed.connect(on_failure)
+    if on_finished is not None:
+        task.finished.connect(on_finished)
+    task.start()
+    return task
