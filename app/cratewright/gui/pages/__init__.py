@@ -1,0 +1,1 @@
+"""One module per navigation page; each defines one :class:`cratewright.gui.page.Page`."""
