@@ -7,10 +7,12 @@ cd "$(dirname "$0")/.."
 
 # gnome-keyring + dbus-bin: a real Secret Service for the publish tests; xvfb: a display for
 # the app when there is none; libsqlite3-dev: the audit test crate links a non-whitelisted
-# library; the libxcb/libxkbcommon/libegl set is what PySide6 needs at run time.
+# library; the libxcb/libxkbcommon/libegl set is what PySide6 needs at run time, and the
+# fonts draw text (and maturin-style emoji) in headless screenshots.
 DEBIAN_PACKAGES=(python3-venv python3-dev gcc cbindgen pypy3 git gnome-keyring dbus-bin xvfb xauth
     libsqlite3-dev libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
-    libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0)
+    libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0
+    fonts-dejavu-core fonts-noto-color-emoji)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -7,6 +7,8 @@ Anything that is *not* a CratewrightError is a bug and may show a traceback.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 __all__ = [
     "AuditError",
     "BuildCancelled",
@@ -41,7 +43,25 @@ class CratewrightError(Exception):
 
 
 class ProjectError(CratewrightError):
-    """The project on disk cannot be read: missing or unparsable Cargo.toml / pyproject.toml."""
+    """The project on disk cannot be read: missing or unparsable Cargo.toml / pyproject.toml.
+
+    ``path``/``line``/``column`` locate the problem when it is known, so the GUI can show the
+    offending lines; the message already names them for the CLI.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        path: Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.path = path
+        self.line = line
+        self.column = column
 
 
 class ConfigError(ProjectError):

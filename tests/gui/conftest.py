@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -24,3 +26,41 @@ def app_state(qtbot):
     from cratewright.gui.state import AppState
 
     return AppState()
+
+
+def _child_pids() -> list[int]:
+    """Live (non-zombie) child processes of this test process, from /proc."""
+    me = os.getpid()
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[1]) == me and fields[0] != "Z":
+            children.append(int(entry.name))
+    return children
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings_and_no_leaks(tmp_path_factory, qapp):
+    """Each test gets its own QSettings folder; after it, no task, thread or child is left."""
+    from PySide6.QtCore import QSettings
+
+    from cratewright.gui.workers import running_tasks
+
+    folder = tmp_path_factory.mktemp("settings")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    yield
+    for task in running_tasks():
+        task.cancel()
+        task.wait(30_000)
+    leaked = running_tasks()
+    assert not leaked, f"tasks left running: {leaked}"
+    deadline = time.monotonic() + 10
+    while _child_pids() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _child_pids(), f"child processes left running: {_child_pids()}"

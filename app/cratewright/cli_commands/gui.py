@@ -18,6 +18,8 @@ def run(args: argparse.Namespace, sink: EventSink) -> int:
     argv = [] if args.path is None else [str(args.path)]
     if args.screenshot is not None:
         argv += ["--screenshot", str(args.screenshot)]
+    if args.build:
+        argv.append("--build")
     return gui_main(argv)
 
 
@@ -29,5 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=Path,
         metavar="DIR",
         help="render every page to DIR/<page>.png and exit (works headless)",
+    )
+    parser.add_argument(
+        "--build", action="store_true", help="start a build as soon as the project is open"
     )
     parser.set_defaults(run=run)

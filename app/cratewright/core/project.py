@@ -8,6 +8,7 @@ so they are kept as they are.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from cratewright.errors import ProjectError
 __all__ = ["Project", "find_workspace_root", "open_project", "read_toml"]
 
 PYPROJECT = "pyproject.toml"
+# tomllib (3.11-3.13) puts the position only in its message: "... (at line 3, column 11)".
+_TOML_LOCATION = re.compile(r"\(at line (\d+), column (\d+)\)")
 CARGO_TOML = "Cargo.toml"
 
 
@@ -58,9 +61,13 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ProjectError(f"{path} is not valid UTF-8 (byte {exc.start})") from exc
+        raise ProjectError(f"{path} is not valid UTF-8 (byte {exc.start})", path=path) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ProjectError(f"{path} is invalid TOML: {exc}") from exc
+        where = _TOML_LOCATION.search(str(exc))
+        line, column = (int(where[1]), int(where[2])) if where else (None, None)
+        raise ProjectError(
+            f"{path} is invalid TOML: {exc}", path=path, line=line, column=column
+        ) from exc
 
 
 def find_workspace_root(manifest: Path) -> Path:

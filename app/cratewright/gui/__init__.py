@@ -23,9 +23,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if importlib.util.find_spec("PySide6") is None:
         print(INSTALL_HINT, file=sys.stderr)
         return 1
-    print(
-        "The cratewright desktop window is not part of this version yet; "
-        "build from the command line with `cratewright build`.",
-        file=sys.stderr,
-    )
-    return 1
+    from cratewright.gui.app import run
+
+    return run(sys.argv[1:] if argv is None else argv)

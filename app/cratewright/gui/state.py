@@ -25,12 +25,14 @@ class AppState(QObject):
         selection_changed(): selected interpreters, target or zig changed.
         artifacts_changed(): the wheels/sdist of the last build changed.
         status(str): a short message for the status bar.
+        navigate(str): a page asks the window to show another page (by page_id).
     """
 
     project_changed = Signal(object)
     selection_changed = Signal()
     artifacts_changed = Signal()
     status = Signal(str)
+    navigate = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -16,11 +16,17 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from cratewright.events import CancelToken, Event, EventSink
 
-__all__ = ["Task", "TaskFunction", "run_task"]
+__all__ = ["Task", "TaskFunction", "run_task", "running_tasks"]
 
 TaskFunction = Callable[[EventSink, CancelToken], Any]
 
 _FLUSH_MS = 50
+_RUNNING: set[Task] = set()  # also keeps a started task alive until it has finished
+
+
+def running_tasks() -> list[Task]:
+    """Tasks started and not finished yet (tests check that none is left behind)."""
+    return list(_RUNNING)
 
 
 class _Thread(QThread):
@@ -68,6 +74,7 @@ class Task(QObject):
 
     def start(self) -> None:
         """Start the worker thread and the delivery timer."""
+        _RUNNING.add(self)
         self._timer.start()
         self._thread.start()
 
@@ -104,6 +111,7 @@ class Task(QObject):
         if outcome is not None and not self._done:
             self._done = True
             self._timer.stop()
+            _RUNNING.discard(self)
             result, error, trace = outcome
             if error is None:
                 self.succeeded.emit(result)

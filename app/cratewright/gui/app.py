@@ -1,0 +1,118 @@
+"""Start the desktop app: arguments, QApplication, style, the main window.
+
+``--screenshot DIR`` renders every page to ``DIR/<page>.png`` at a fixed size and exits, on
+the offscreen platform when there is no display, so documentation and reviews can see the
+real window without a desktop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication
+
+from cratewright import __version__
+from cratewright.gui.resources import resource_path
+from cratewright.gui.settings import APPLICATION, ORGANIZATION
+
+__all__ = ["SCREENSHOT_SIZE", "create_application", "render_pages", "run"]
+
+SCREENSHOT_SIZE = (1280, 800)
+
+
+def _parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="cratewright-gui", description="cratewright desktop app")
+    parser.add_argument("path", nargs="?", type=Path, help="project to open")
+    parser.add_argument("--screenshot", type=Path, metavar="DIR", help="render pages and exit")
+    parser.add_argument(
+        "--build", action="store_true", help="start a build as soon as the project is open"
+    )
+    return parser.parse_args(list(argv))
+
+
+def create_application(argv: Sequence[str] = ()) -> QApplication:
+    """The QApplication with cratewright's names, icon, Fusion style and style sheet.
+
+    Fusion follows the system colour scheme (light or dark) on every platform; the style sheet
+    sets only spacing, never colours.
+    """
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName("cratewright")
+    app = QApplication([sys.argv[0], *argv])
+    app.setStyle("Fusion")
+    app.setWindowIcon(QIcon(str(resource_path("icons/cratewright.svg"))))
+    style = resource_path("style.qss")
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    return app
+
+
+def render_pages(window: object, out_dir: Path) -> list[Path]:
+    """Show each page of ``window`` at SCREENSHOT_SIZE and save it as ``<page_id>.png``."""
+    from cratewright.gui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    window.resize(*SCREENSHOT_SIZE)
+    written: list[Path] = []
+    if window.state.overview is None:
+        QApplication.processEvents()
+        path = out_dir / "error.png"
+        window.grab().save(str(path))
+        return [path]
+    for page_id, page in window.pages.items():
+        window.show_page(page_id)
+        page.prepare_screenshot()
+        for _ in range(5):
+            QApplication.processEvents()
+        path = out_dir / f"{page_id}.png"
+        if not window.grab().save(str(path)):
+            raise OSError(f"could not write {path}")
+        written.append(path)
+    window.show_page("overview")
+    return written
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run the app; returns the process exit code."""
+    args = _parse(argv)
+    if args.screenshot is not None and not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = create_application()
+    from cratewright.gui.main_window import MainWindow
+
+    window = MainWindow()
+    if args.screenshot is not None:
+        window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    if args.path is not None:
+        window.open_project(args.path)
+    if args.build:
+        window.project_loaded.connect(lambda ok: ok and window.build_page.start_build())
+    if args.screenshot is None:
+        return app.exec()
+    window.wait_for_project()
+    if args.build:
+        window.build_page.wait_for_build()
+    written = render_pages(window, args.screenshot)
+    for path in written:
+        print(path)
+    ok = window.state.overview is not None
+    window.close()
+    if not ok:
+        print(f"error: could not open {args.path}; rendered the error panel", file=sys.stderr)
+    return 0 if ok else 1

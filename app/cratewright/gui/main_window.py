@@ -1,0 +1,353 @@
+"""The main window: navigation, one page per job, opening projects, menus and shortcuts.
+
+Opening a project runs ``load_overview`` (which asks cargo) in a worker; until it answers the
+window shows a loading line, and if it fails the error panel explains why. Pages are built
+once and refreshed through :class:`~cratewright.gui.state.AppState`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QStyle,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cratewright import __version__
+from cratewright.core.overview import ProjectOverview, load_overview
+from cratewright.gui.page import Page
+from cratewright.gui.pages.audit_page import AuditPage
+from cratewright.gui.pages.build_page import BuildPage
+from cratewright.gui.pages.interpreters_page import InterpretersPage
+from cratewright.gui.pages.metadata_page import MetadataPage
+from cratewright.gui.pages.overview_page import OverviewPage
+from cratewright.gui.pages.publish_page import PublishPage
+from cratewright.gui.project_panels import ErrorPanel, WelcomePanel
+from cratewright.gui.resources import resource_path
+from cratewright.gui.settings import add_recent_project, app_settings, recent_projects
+from cratewright.gui.state import AppState
+from cratewright.gui.workers import Task, run_task
+
+__all__ = ["MainWindow", "project_path_from_drop"]
+
+_PAGE_CLASSES: tuple[type[Page], ...] = (
+    OverviewPage,
+    MetadataPage,
+    InterpretersPage,
+    BuildPage,
+    AuditPage,
+    PublishPage,
+)
+_PAGE_ICONS = {
+    "overview": QStyle.StandardPixmap.SP_FileDialogInfoView,
+    "metadata": QStyle.StandardPixmap.SP_FileDialogDetailedView,
+    "interpreters": QStyle.StandardPixmap.SP_ComputerIcon,
+    "build": QStyle.StandardPixmap.SP_MediaPlay,
+    "audit": QStyle.StandardPixmap.SP_DialogApplyButton,
+    "publish": QStyle.StandardPixmap.SP_ArrowUp,
+}
+_NOTIFY_AFTER_SECONDS = 10.0
+
+
+def project_path_from_drop(paths: list[Path]) -> Path | None:
+    """The project a drop means: a folder, or a Cargo.toml / pyproject.toml file."""
+    for path in paths:
+        if path.is_dir() or path.name in ("Cargo.toml", "pyproject.toml"):
+            return path
+    return None
+
+
+class MainWindow(QMainWindow):
+    """cratewright's window. Signal ``project_loaded(bool ok)`` after each open attempt."""
+
+    project_loaded = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("cratewright")
+        self.setWindowIcon(QIcon(str(resource_path("icons/cratewright.svg"))))
+        self.setAcceptDrops(True)
+        self.setMinimumSize(QSize(960, 640))
+        self.state = AppState(self)
+        self._load_task: Task | None = None
+        self._tray: QSystemTrayIcon | None = None
+
+        self.navigation = QListWidget(self)
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(250)
+        self.navigation.setIconSize(QSize(20, 20))
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.navigation.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.page_stack = QStackedWidget(self)
+        self.pages: dict[str, Page] = {}
+        for page_class in _PAGE_CLASSES:
+            page = page_class(self.state, self.page_stack)
+            self.pages[page.page_id] = page
+            self.page_stack.addWidget(page)
+            item = QListWidgetItem(page.title, self.navigation)
+            item.setData(Qt.ItemDataRole.UserRole, page.page_id)
+            item.setIcon(self.style().standardIcon(_PAGE_ICONS[page.page_id]))
+        self.navigation.currentRowChanged.connect(self.page_stack.setCurrentIndex)
+
+        self.header = QLabel(self)
+        self.header.setObjectName("project-header")
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        reload_button = QPushButton("Reload", self)
+        reload_button.setToolTip("Read the project's files again (F5)")
+        reload_button.clicked.connect(self.reload_project)
+        header_row = QHBoxLayout()
+        header_row.setContentsMargins(16, 8, 16, 0)
+        header_row.addWidget(self.header, 1)
+        header_row.addWidget(reload_button)
+        workspace = QWidget(self)
+        workspace_layout = QVBoxLayout(workspace)
+        workspace_layout.setContentsMargins(0, 0, 0, 0)
+        workspace_layout.addLayout(header_row)
+        workspace_layout.addWidget(self.page_stack, 1)
+
+        self.welcome = WelcomePanel(self)
+        self.welcome.open_dialog.connect(self.choose_project)
+        self.welcome.open_path.connect(self.open_project)
+        self.loading = QLabel("Opening the project: asking cargo for its metadata…", self)
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.error_panel = ErrorPanel(self)
+        self.error_panel.retry.connect(self.reload_project)
+        self.error_panel.open_other.connect(self.choose_project)
+        self.content = QStackedWidget(self)
+        for widget in (self.welcome, self.loading, self.error_panel, workspace):
+            self.content.addWidget(widget)
+        self._workspace = workspace
+
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.navigation)
+        row.addWidget(self.content, 1)
+        self.setCentralWidget(central)
+
+        self.build_page: BuildPage = self.pages["build"]  # type: ignore[assignment]
+        self.build_page.build_started.connect(self._update_actions)
+        self.build_page.build_finished.connect(self._build_finished)
+        self.state.navigate.connect(self.show_page)
+        self.state.status.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self._create_actions()
+        self._show_welcome()
+        self._restore_geometry()
+
+    # -- menus and shortcuts ----------------------------------------------------------------
+
+    def _create_actions(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.open_action = QAction("&Open Project…", self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self.choose_project)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.reload_action = QAction("&Reload Project", self)
+        self.reload_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.reload_action.triggered.connect(self.reload_project)
+        file_menu.addAction(self.reload_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        build_menu = self.menuBar().addMenu("&Build")
+        self.build_action = QAction("&Build Wheels", self)
+        self.build_action.setShortcut(QKeySequence("Ctrl+B"))
+        self.build_action.triggered.connect(self._build_from_menu)
+        self.cancel_action = QAction("&Cancel Build", self)
+        self.cancel_action.setShortcut(QKeySequence("Ctrl+."))
+        self.cancel_action.triggered.connect(self.build_page.cancel_build)
+        build_menu.addAction(self.build_action)
+        build_menu.addAction(self.cancel_action)
+
+        go_menu = self.menuBar().addMenu("&Go")
+        for index, page in enumerate(self.pages.values()):
+            action = QAction(page.title, self)
+            action.setShortcut(QKeySequence(f"Alt+{index + 1}"))
+            action.triggered.connect(lambda _=False, pid=page.page_id: self.show_page(pid))
+            go_menu.addAction(action)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About cratewright", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+        self._update_actions()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = recent_projects()
+        for path in paths:
+            action = self.recent_menu.addAction(f"{path.name}  ({path})")
+            action.triggered.connect(lambda _=False, p=path: self.open_project(p))
+        if not paths:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def _update_actions(self) -> None:
+        has_project = self.state.overview is not None
+        building = self.build_page.building
+        self.build_action.setEnabled(has_project and not building)
+        self.cancel_action.setEnabled(building)
+        self.reload_action.setEnabled(self.state.project_path is not None and not building)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About cratewright",
+            f"cratewright {__version__}\n\nBuild Rust crates into Python wheels, audit them for "
+            "manylinux and publish them. Reads maturin projects unchanged.",
+        )
+
+    # -- opening projects -------------------------------------------------------------------
+
+    def choose_project(self) -> None:
+        """Ask for a project folder."""
+        start = str(self.state.project_path or Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Open a Rust crate", start)
+        if folder:
+            self.open_project(Path(folder))
+
+    def reload_project(self) -> None:
+        """Open the current project again (after editing its files)."""
+        if self.state.project_path is not None:
+            self.open_project(self.state.project_path)
+
+    def open_project(self, path: Path) -> None:
+        """Open ``path`` in the background; the window stays responsive meanwhile."""
+        if self.build_page.building:
+            self.statusBar().showMessage("A build is running; cancel it before opening.", 8000)
+            return
+        path = path.expanduser().resolve()
+        self.content.setCurrentWidget(self.loading)
+        self.navigation.setEnabled(False)
+        self.statusBar().showMessage(f"Opening {path}…")
+        self._load_task = run_task(
+            lambda sink, cancel: load_overview(path),
+            parent=self,
+            on_success=lambda overview: self._opened(path, overview),
+            on_failure=lambda error, trace: self._open_failed(path, error, trace),
+        )
+
+    def wait_for_project(self, timeout_ms: int = 120_000) -> None:
+        """Block until the project being opened has loaded (tests, screenshots)."""
+        if self._load_task is not None:
+            self._load_task.wait(timeout_ms)
+
+    def _opened(self, path: Path, overview: ProjectOverview) -> None:
+        self._load_task = None
+        self.state.set_project(path, overview)
+        add_recent_project(path)
+        self.header.setText(
+            f"<b>{overview.name}</b> {overview.version} &nbsp;·&nbsp; {overview.bindings.label}"
+            f" &nbsp;·&nbsp; {overview.root}"
+        )
+        self.setWindowTitle(f"{overview.name} {overview.version} — cratewright")
+        self.navigation.setEnabled(True)
+        self.content.setCurrentWidget(self._workspace)
+        if self.navigation.currentRow() < 0:
+            self.navigation.setCurrentRow(0)
+        self.statusBar().showMessage(f"Opened {overview.root}", 8000)
+        self._update_actions()
+        self.project_loaded.emit(True)
+
+    def _open_failed(self, path: Path, error: BaseException, trace: str) -> None:
+        self._load_task = None
+        self.state.set_project(path, None)
+        self.error_panel.show_error(path, error, trace)
+        self.content.setCurrentWidget(self.error_panel)
+        self.setWindowTitle("cratewright")
+        self.statusBar().showMessage(f"Could not open {path}", 8000)
+        self._update_actions()
+        self.project_loaded.emit(False)
+
+    def _show_welcome(self) -> None:
+        self.welcome.set_recent(recent_projects())
+        self.content.setCurrentWidget(self.welcome)
+        self.navigation.setEnabled(False)
+
+    # -- navigation -------------------------------------------------------------------------
+
+    def show_page(self, page_id: str) -> None:
+        """Switch to the page with this id (no-op while no project is open)."""
+        if page_id in self.pages and self.state.overview is not None:
+            self.navigation.setCurrentRow(list(self.pages).index(page_id))
+
+    def current_page(self) -> Page:
+        """The page shown on the right."""
+        return self.page_stack.currentWidget()  # type: ignore[return-value]
+
+    def _build_from_menu(self) -> None:
+        self.show_page("build")
+        self.build_page.start_build()
+
+    # -- drag and drop ----------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if project_path_from_drop(paths) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        target = project_path_from_drop(paths)
+        if target is not None:
+            event.acceptProposedAction()
+            self.open_project(target)
+
+    # -- build notifications ----------------------------------------------------------------
+
+    def _build_finished(self, ok: bool, summary: str, seconds: float) -> None:
+        self._update_actions()
+        if self.isActiveWindow() or seconds < _NOTIFY_AFTER_SECONDS:
+            return
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            if self._tray is None:
+                self._tray = QSystemTrayIcon(self.windowIcon(), self)
+                self._tray.show()
+            icon = (
+                QSystemTrayIcon.MessageIcon.Information
+                if ok
+                else QSystemTrayIcon.MessageIcon.Warning
+            )
+            self._tray.showMessage("cratewright build finished", summary, icon)
+        QApplication.alert(self)
+
+    # -- window state -----------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = app_settings().value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop a running build (cargo and children) and remember the window's geometry."""
+        self.build_page.shutdown()
+        if self._load_task is not None:
+            self._load_task.wait(30_000)
+        for page in self.pages.values():
+            shutdown = getattr(page, "shutdown", None)
+            if callable(shutdown) and page is not self.build_page:
+                shutdown()
+        app_settings().setValue("window/geometry", self.saveGeometry())
+        super().closeEvent(event)

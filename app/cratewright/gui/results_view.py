@@ -1,0 +1,142 @@
+"""What a build produced: the wheels (and sdist) with size and tag, and what is inside each."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+__all__ = ["ResultsView", "human_size"]
+
+
+def human_size(size: int) -> str:
+    """1536 -> "1.5 KiB"."""
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+def _tag_of(path: Path) -> str:
+    if path.name.endswith(".tar.gz"):
+        return "source distribution"
+    parts = path.name[: -len(".whl")].split("-")
+    return "-".join(parts[-3:]) if len(parts) >= 5 else ""
+
+
+class ResultsView(QWidget):
+    """Artifacts of the last build. Signal ``audit_requested()`` asks for the Audit page."""
+
+    audit_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        layout.addWidget(splitter, 1)
+        self.artifacts = QTreeWidget(splitter)
+        self.artifacts.setHeaderLabels(["File", "Tag", "Size"])
+        self.artifacts.setRootIsDecorated(False)
+        self.artifacts.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.artifacts.currentItemChanged.connect(self._show_contents)
+        self.contents = QTreeWidget(splitter)
+        self.contents.setHeaderLabels(["Contents", "Size"])
+        self.contents.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        splitter.setSizes([640, 380])
+        row = QHBoxLayout()
+        self.summary = QLabel("No build yet.", self)
+        self.folder_button = QPushButton("Show in folder", self)
+        self.folder_button.clicked.connect(self._show_folder)
+        self.audit_button = QPushButton("Audit…", self)
+        self.audit_button.clicked.connect(self.audit_requested)
+        row.addWidget(self.summary, 1)
+        row.addWidget(self.audit_button)
+        row.addWidget(self.folder_button)
+        layout.addLayout(row)
+        self._paths: list[Path] = []
+        self._update_buttons()
+
+    def set_artifacts(self, paths: list[Path]) -> None:
+        """Show these files (the first wheel is selected)."""
+        self._paths = list(paths)
+        self.artifacts.clear()
+        for path in self._paths:
+            size = path.stat().st_size if path.exists() else 0
+            item = QTreeWidgetItem(self.artifacts, [path.name, _tag_of(path), human_size(size)])
+            item.setData(0, Qt.ItemDataRole.UserRole, str(path))
+            item.setToolTip(0, str(path))
+            item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.artifacts.resizeColumnToContents(1)
+        if self._paths:
+            self.artifacts.setCurrentItem(self.artifacts.topLevelItem(0))
+            folder = self._paths[0].parent
+            self.summary.setText(f"{len(self._paths)} file(s) in {folder}")
+        else:
+            self.contents.clear()
+            self.summary.setText("No build yet.")
+        self._update_buttons()
+
+    @property
+    def paths(self) -> list[Path]:
+        """The artifacts shown."""
+        return list(self._paths)
+
+    def _update_buttons(self) -> None:
+        self.folder_button.setEnabled(bool(self._paths))
+        self.audit_button.setEnabled(any(p.suffix == ".whl" for p in self._paths))
+
+    def _show_contents(self) -> None:
+        self.contents.clear()
+        item = self.artifacts.currentItem()
+        if item is None:
+            return
+        path = Path(item.data(0, Qt.ItemDataRole.UserRole))
+        if path.suffix != ".whl":
+            size = human_size(path.stat().st_size)
+            QTreeWidgetItem(self.contents, ["(source distribution)", size])
+            return
+        try:
+            with zipfile.ZipFile(path) as archive:
+                entries = [(info.filename, info.file_size) for info in archive.infolist()]
+        except (OSError, zipfile.BadZipFile) as exc:
+            QTreeWidgetItem(self.contents, [f"cannot read the wheel: {exc}", ""])
+            return
+        folders: dict[str, QTreeWidgetItem] = {}
+        sizes: dict[str, int] = {}
+        for name, size in entries:
+            parent: QTreeWidget | QTreeWidgetItem = self.contents
+            parts = name.split("/")
+            prefix = ""
+            for part in parts[:-1]:
+                prefix = f"{prefix}{part}/"
+                sizes[prefix] = sizes.get(prefix, 0) + size
+                if prefix not in folders:
+                    folders[prefix] = QTreeWidgetItem(parent, [part + "/", ""])
+                parent = folders[prefix]
+            leaf = QTreeWidgetItem(parent, [parts[-1], human_size(size)])
+            leaf.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for prefix, folder in folders.items():
+            folder.setText(1, human_size(sizes[prefix]))
+            folder.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.contents.expandAll()
+        self.contents.resizeColumnToContents(1)
+
+    def _show_folder(self) -> None:
+        if self._paths:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._paths[0].parent)))

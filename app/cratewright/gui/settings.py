@@ -1,0 +1,77 @@
+"""What the app remembers between runs: recent projects and per-project build options.
+
+Stored with QSettings (an INI-style file under the user's config dir on Linux). Secrets never
+go here: tokens live only in the system keyring.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings
+
+__all__ = [
+    "APPLICATION",
+    "ORGANIZATION",
+    "add_recent_project",
+    "app_settings",
+    "load_build_options",
+    "recent_projects",
+    "remove_recent_project",
+    "save_build_options",
+]
+
+ORGANIZATION = "cratewright"
+APPLICATION = "cratewright"
+_RECENT_KEY = "projects/recent"
+_MAX_RECENT = 10
+
+
+def app_settings() -> QSettings:
+    """The app's settings store (tests redirect it with QSettings.setPath)."""
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+    )
+
+
+def recent_projects() -> list[Path]:
+    """Most recently opened first; entries whose folder is gone are left out."""
+    raw = app_settings().value(_RECENT_KEY, [])
+    values = [raw] if isinstance(raw, str) else list(raw or [])
+    return [Path(value) for value in values if value and Path(value).exists()]
+
+
+def add_recent_project(path: Path) -> None:
+    """Move ``path`` to the top of the recent list."""
+    resolved = str(path.resolve())
+    values = [str(p) for p in recent_projects() if str(p) != resolved]
+    app_settings().setValue(_RECENT_KEY, [resolved, *values][:_MAX_RECENT])
+
+
+def remove_recent_project(path: Path) -> None:
+    """Forget ``path`` (e.g. it no longer opens)."""
+    resolved = str(path.resolve())
+    values = [str(p) for p in recent_projects() if str(p) != resolved]
+    app_settings().setValue(_RECENT_KEY, values)
+
+
+def _options_key(project_root: Path) -> str:
+    # QSettings treats "/" as a group separator; a hex key keeps one entry per project.
+    return "build-options/" + str(project_root.resolve()).encode().hex()
+
+
+def load_build_options(project_root: Path) -> dict[str, Any]:
+    """The Build page's last form values for this project ({} if none or unreadable)."""
+    raw = app_settings().value(_options_key(project_root), "")
+    try:
+        data = json.loads(raw) if isinstance(raw, str) and raw else {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_build_options(project_root: Path, values: dict[str, Any]) -> None:
+    """Remember the Build page's form values for this project."""
+    app_settings().setValue(_options_key(project_root), json.dumps(values, sort_keys=True))

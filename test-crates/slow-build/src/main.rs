@@ -1,0 +1,3 @@
+fn main() {
+    println!("slow-build never gets this far in tests");
+}
