@@ -10,8 +10,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -20,6 +23,9 @@ from PySide6.QtWidgets import QApplication
 from cratewright import __version__
 from cratewright.gui.resources import resource_path
 from cratewright.gui.settings import APPLICATION, ORGANIZATION
+
+if TYPE_CHECKING:
+    from cratewright.core.overview import ProjectOverview
 
 __all__ = ["SCREENSHOT_SIZE", "create_application", "render_pages", "run"]
 
@@ -84,6 +90,22 @@ def render_pages(window: object, out_dir: Path) -> list[Path]:
     return written
 
 
+def _start_loading(path: Path) -> Future[ProjectOverview]:
+    """Open the project in a thread now, so cargo runs while Qt builds the window."""
+    future: Future[ProjectOverview] = Future()
+
+    def load() -> None:
+        from cratewright.core.overview import load_overview
+
+        try:
+            future.set_result(load_overview(path.expanduser().resolve()))
+        except BaseException as exc:  # handed to the window, which shows it
+            future.set_exception(exc)
+
+    threading.Thread(target=load, name="cratewright-preload", daemon=True).start()
+    return future
+
+
 def run(argv: Sequence[str]) -> int:
     """Run the app; returns the process exit code."""
     args = _parse(argv)
@@ -92,6 +114,7 @@ def run(argv: Sequence[str]) -> int:
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
+    preloaded = _start_loading(args.path) if args.path is not None else None
     app = create_application()
     from cratewright.gui.main_window import MainWindow
 
@@ -100,7 +123,7 @@ def run(argv: Sequence[str]) -> int:
         window.resize(*SCREENSHOT_SIZE)
     window.show()
     if args.path is not None:
-        window.open_project(args.path)
+        window.open_project(args.path, preloaded)
     if args.build:
         window.project_loaded.connect(lambda ok: ok and window.build_page.start_build())
     if args.screenshot is None:

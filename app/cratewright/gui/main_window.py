@@ -7,7 +7,10 @@ once and refreshed through :class:`~cratewright.gui.state.AppState`.
 
 from __future__ import annotations
 
+import importlib
+from concurrent.futures import Future
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
@@ -31,27 +34,26 @@ from PySide6.QtWidgets import (
 from cratewright import __version__
 from cratewright.core.overview import ProjectOverview, load_overview
 from cratewright.gui.page import Page
-from cratewright.gui.pages.audit_page import AuditPage
-from cratewright.gui.pages.build_page import BuildPage
-from cratewright.gui.pages.interpreters_page import InterpretersPage
-from cratewright.gui.pages.metadata_page import MetadataPage
-from cratewright.gui.pages.overview_page import OverviewPage
-from cratewright.gui.pages.publish_page import PublishPage
 from cratewright.gui.project_panels import ErrorPanel, WelcomePanel
 from cratewright.gui.resources import resource_path
 from cratewright.gui.settings import add_recent_project, app_settings, recent_projects
 from cratewright.gui.state import AppState
 from cratewright.gui.workers import Task, run_task
 
+if TYPE_CHECKING:
+    from cratewright.gui.pages.build_page import BuildPage
+
 __all__ = ["MainWindow", "project_path_from_drop"]
 
-_PAGE_CLASSES: tuple[type[Page], ...] = (
-    OverviewPage,
-    MetadataPage,
-    InterpretersPage,
-    BuildPage,
-    AuditPage,
-    PublishPage,
+# (page_id, title, module, class). Pages are imported and built when first shown, so the
+# window appears without paying for every page's engine imports up front.
+_PAGES: tuple[tuple[str, str, str, str], ...] = (
+    ("overview", "Overview", "overview_page", "OverviewPage"),
+    ("metadata", "Metadata", "metadata_page", "MetadataPage"),
+    ("interpreters", "Interpreters & Targets", "interpreters_page", "InterpretersPage"),
+    ("build", "Build", "build_page", "BuildPage"),
+    ("audit", "Audit", "audit_page", "AuditPage"),
+    ("publish", "Publish", "publish_page", "PublishPage"),
 )
 _PAGE_ICONS = {
     "overview": QStyle.StandardPixmap.SP_FileDialogInfoView,
@@ -94,15 +96,12 @@ class MainWindow(QMainWindow):
         self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.navigation.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.page_stack = QStackedWidget(self)
-        self.pages: dict[str, Page] = {}
-        for page_class in _PAGE_CLASSES:
-            page = page_class(self.state, self.page_stack)
-            self.pages[page.page_id] = page
-            self.page_stack.addWidget(page)
-            item = QListWidgetItem(page.title, self.navigation)
-            item.setData(Qt.ItemDataRole.UserRole, page.page_id)
-            item.setIcon(self.style().standardIcon(_PAGE_ICONS[page.page_id]))
-        self.navigation.currentRowChanged.connect(self.page_stack.setCurrentIndex)
+        self._pages: dict[str, Page] = {}
+        for page_id, title, _module, _class in _PAGES:
+            item = QListWidgetItem(title, self.navigation)
+            item.setData(Qt.ItemDataRole.UserRole, page_id)
+            item.setIcon(self.style().standardIcon(_PAGE_ICONS[page_id]))
+        self.navigation.currentRowChanged.connect(self._show_row)
 
         self.header = QLabel(self)
         self.header.setObjectName("project-header")
@@ -141,9 +140,6 @@ class MainWindow(QMainWindow):
         row.addWidget(self.content, 1)
         self.setCentralWidget(central)
 
-        self.build_page: BuildPage = self.pages["build"]  # type: ignore[assignment]
-        self.build_page.build_started.connect(self._update_actions)
-        self.build_page.build_finished.connect(self._build_finished)
         self.state.navigate.connect(self.show_page)
         self.state.status.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._create_actions()
@@ -176,15 +172,15 @@ class MainWindow(QMainWindow):
         self.build_action.triggered.connect(self._build_from_menu)
         self.cancel_action = QAction("&Cancel Build", self)
         self.cancel_action.setShortcut(QKeySequence("Ctrl+."))
-        self.cancel_action.triggered.connect(self.build_page.cancel_build)
+        self.cancel_action.triggered.connect(self._cancel_build)
         build_menu.addAction(self.build_action)
         build_menu.addAction(self.cancel_action)
 
         go_menu = self.menuBar().addMenu("&Go")
-        for index, page in enumerate(self.pages.values()):
-            action = QAction(page.title, self)
+        for index, (page_id, title, _module, _class) in enumerate(_PAGES):
+            action = QAction(title, self)
             action.setShortcut(QKeySequence(f"Alt+{index + 1}"))
-            action.triggered.connect(lambda _=False, pid=page.page_id: self.show_page(pid))
+            action.triggered.connect(lambda _=False, pid=page_id: self.show_page(pid))
             go_menu.addAction(action)
 
         help_menu = self.menuBar().addMenu("&Help")
@@ -204,7 +200,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has_project = self.state.overview is not None
-        building = self.build_page.building
+        building = self.building
         self.build_action.setEnabled(has_project and not building)
         self.cancel_action.setEnabled(building)
         self.reload_action.setEnabled(self.state.project_path is not None and not building)
@@ -231,9 +227,13 @@ class MainWindow(QMainWindow):
         if self.state.project_path is not None:
             self.open_project(self.state.project_path)
 
-    def open_project(self, path: Path) -> None:
-        """Open ``path`` in the background; the window stays responsive meanwhile."""
-        if self.build_page.building:
+    def open_project(self, path: Path, preloaded: Future[ProjectOverview] | None = None) -> None:
+        """Open ``path`` in the background; the window stays responsive meanwhile.
+
+        ``preloaded`` is a load already started (at app start, before Qt was even imported),
+        so that cargo runs while the window is being built.
+        """
+        if self.building:
             self.statusBar().showMessage("A build is running; cancel it before opening.", 8000)
             return
         path = path.expanduser().resolve()
@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
         self.navigation.setEnabled(False)
         self.statusBar().showMessage(f"Opening {path}…")
         self._load_task = run_task(
-            lambda sink, cancel: load_overview(path),
+            lambda sink, cancel: preloaded.result() if preloaded else load_overview(path),
             parent=self,
             on_success=lambda overview: self._opened(path, overview),
             on_failure=lambda error, trace: self._open_failed(path, error, trace),
@@ -286,14 +286,56 @@ class MainWindow(QMainWindow):
 
     # -- navigation -------------------------------------------------------------------------
 
+    def page(self, page_id: str) -> Page:
+        """The page with this id, imported and built on first use."""
+        page = self._pages.get(page_id)
+        if page is not None:
+            return page
+        _pid, _title, module_name, class_name = next(p for p in _PAGES if p[0] == page_id)
+        module = importlib.import_module(f"cratewright.gui.pages.{module_name}")
+        page = getattr(module, class_name)(self.state, self.page_stack)
+        self._pages[page_id] = page
+        self.page_stack.addWidget(page)
+        if page_id == "build":
+            page.build_started.connect(self._update_actions)
+            page.build_finished.connect(self._build_finished)
+        if self.state.overview is not None:
+            page.project_changed(self.state.overview)
+        return page
+
+    @property
+    def pages(self) -> dict[str, Page]:
+        """Every page by id, in navigation order (builds the ones not shown yet)."""
+        return {page_id: self.page(page_id) for page_id, *_rest in _PAGES}
+
+    @property
+    def build_page(self) -> BuildPage:
+        """The Build page (built on first use)."""
+        return self.page("build")  # type: ignore[return-value]
+
+    @property
+    def building(self) -> bool:
+        """Whether a build runs (without building the Build page just to ask)."""
+        page = self._pages.get("build")
+        return bool(page is not None and page.building)  # type: ignore[attr-defined]
+
     def show_page(self, page_id: str) -> None:
         """Switch to the page with this id (no-op while no project is open)."""
-        if page_id in self.pages and self.state.overview is not None:
-            self.navigation.setCurrentRow(list(self.pages).index(page_id))
+        ids = [p[0] for p in _PAGES]
+        if page_id in ids and self.state.overview is not None:
+            self.navigation.setCurrentRow(ids.index(page_id))
+
+    def _show_row(self, row: int) -> None:
+        if 0 <= row < len(_PAGES):
+            self.page_stack.setCurrentWidget(self.page(_PAGES[row][0]))
 
     def current_page(self) -> Page:
         """The page shown on the right."""
         return self.page_stack.currentWidget()  # type: ignore[return-value]
+
+    def _cancel_build(self) -> None:
+        if self.building:
+            self.build_page.cancel_build()
 
     def _build_from_menu(self) -> None:
         self.show_page("build")
@@ -342,12 +384,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop a running build (cargo and children) and remember the window's geometry."""
-        self.build_page.shutdown()
         if self._load_task is not None:
             self._load_task.wait(30_000)
-        for page in self.pages.values():
+        for page in list(self._pages.values()):
             shutdown = getattr(page, "shutdown", None)
-            if callable(shutdown) and page is not self.build_page:
+            if callable(shutdown):
                 shutdown()
         app_settings().setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)

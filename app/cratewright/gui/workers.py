@@ -21,6 +21,9 @@ __all__ = ["Task", "TaskFunction", "run_task", "running_tasks"]
 TaskFunction = Callable[[EventSink, CancelToken], Any]
 
 _FLUSH_MS = 50
+# At most this many events per delivery; a flood is delivered in several turns of the event
+# loop (back to back) instead of one long stall.
+_MAX_BATCH = 5_000
 _RUNNING: set[Task] = set()  # also keeps a started task alive until it has finished
 
 
@@ -55,7 +58,7 @@ class Task(QObject):
         finished(): after succeeded or failed, once the last events were delivered.
     """
 
-    events = Signal(list)
+    events = Signal(object)  # a Python list, passed by reference (no per-item conversion)
     succeeded = Signal(object)
     failed = Signal(object, str)
     finished = Signal()
@@ -95,7 +98,8 @@ class Task(QObject):
     def wait(self, timeout_ms: int = 30_000) -> bool:
         """Block until the worker ends and deliver everything (tests, shutdown)."""
         finished = self._thread.wait(timeout_ms)
-        self._flush()
+        while self.running and finished:
+            self._flush()
         return finished
 
     def _finish(self, result: Any, error: BaseException | None, trace: str) -> None:
@@ -104,10 +108,16 @@ class Task(QObject):
 
     def _flush(self) -> None:
         with self._lock:
-            batch, self._pending = self._pending, []
-            outcome = self._outcome if self._thread.isFinished() else None
+            batch = self._pending[:_MAX_BATCH]
+            del self._pending[:_MAX_BATCH]
+            more = bool(self._pending)
+            outcome = self._outcome if self._thread.isFinished() and not more else None
         if batch:
             self.events.emit(batch)
+        if more:
+            self._timer.setInterval(0)
+        elif self._timer.interval() == 0:
+            self._timer.setInterval(_FLUSH_MS)
         if outcome is not None and not self._done:
             self._done = True
             self._timer.stop()

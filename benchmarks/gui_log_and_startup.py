@@ -1,0 +1,142 @@
+"""GUI responsiveness: the live log under a flood of cargo lines, and start-up time.
+
+Prints, from one run on this machine:
+
+* the longest event-loop stall while 200,000 synthetic coloured cargo lines go through the
+  real pipeline (engine sink in a worker thread -> batched Task events -> Build page -> log
+  view), and the lines per second drawn (goal: stall under 50 ms);
+* the time from process start to the main window shown with a crate loaded, as a ratio to a
+  bare PySide6 window shown by the same interpreter (goal: under 1.5).
+
+Usage: QT_QPA_PLATFORM=offscreen python benchmarks/gui_log_and_startup.py [--lines N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CRATE = REPO / "test-crates" / "pyo3-mixed"
+
+_BARE = """
+import time, sys
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+w = QMainWindow(); w.resize(1280, 800); w.show(); app.processEvents()
+print("shown", flush=True)
+"""
+
+# The app's own start path (cratewright.gui.app.run) up to the window shown with the crate
+# loaded, then exit instead of entering the event loop.
+_OURS = """
+import sys
+from pathlib import Path
+from cratewright.gui import app as gui_app
+from cratewright.gui.app import create_application
+preloaded = gui_app._start_loading(Path(sys.argv[1]))
+app = create_application()
+from cratewright.gui.main_window import MainWindow
+w = MainWindow(); w.resize(1280, 800); w.show()
+w.open_project(Path(sys.argv[1]), preloaded); w.wait_for_project(); app.processEvents()
+assert w.state.overview is not None
+print("shown", flush=True)
+"""
+
+
+def _stall_benchmark(lines: int) -> tuple[float, float, float]:
+    """(longest stall ms, median tick gap ms, lines drawn per second)."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from cratewright.events import OutputLine
+    from cratewright.gui.app import create_application
+    from cratewright.gui.main_window import MainWindow
+    from cratewright.gui.workers import run_task
+
+    app = create_application()
+    window = MainWindow()
+    window.resize(1280, 800)
+    window.show()
+    window.open_project(CRATE)
+    window.wait_for_project()
+    window.show_page("build")
+    page = window.build_page
+    for _ in range(20):  # the first paint of the page is not part of the log pipeline
+        app.processEvents()
+        time.sleep(0.01)
+    coloured = "\x1b[1m\x1b[32m   Compiling\x1b[0m crate-{0} v0.{0}.0 (/src/crate-{0})"
+    plain = "warning: unused variable `x{0}` at src/lib.rs:{0}:5"
+
+    def flood(sink, cancel) -> None:
+        for i in range(lines):
+            sink(OutputLine("stderr", (coloured if i % 3 else plain).format(i)))
+
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.nsecsElapsed()]
+
+    def tick() -> None:
+        now = clock.nsecsElapsed()
+        gaps.append((now - last[0]) / 1e6)
+        last[0] = now
+
+    probe = QTimer()
+    probe.setInterval(1)
+    probe.timeout.connect(tick)
+    probe.start()
+    started = time.perf_counter()
+    task = run_task(flood, on_events=page._on_events)
+    while task.running or page.log.pending:
+        app.processEvents()
+    elapsed = time.perf_counter() - started
+    probe.stop()
+    window.close()
+    assert page.log.lines_received == lines
+    QApplication.processEvents()
+    return max(gaps), statistics.median(gaps), lines / elapsed
+
+
+def _startup(code: str, *args: str, runs: int = 5) -> float:
+    """Median seconds from process start to the window shown."""
+    times = []
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    for _ in range(runs):
+        started = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True
+        )
+        if "shown" not in proc.stdout:
+            raise SystemExit(f"start-up run failed:\n{proc.stderr}")
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--lines", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    stall, median_gap, rate = _stall_benchmark(args.lines)
+    print(f"log flood: {args.lines} lines, {rate:,.0f} lines/s drawn")
+    print(f"  longest event-loop stall: {stall:.1f} ms (goal < 50 ms)")
+    print(f"  median event-loop tick: {median_gap:.2f} ms")
+    bare = _startup(_BARE, runs=args.runs)
+    ours = _startup(_OURS, str(CRATE), runs=args.runs)
+    print(
+        f"start-up: bare PySide6 window {bare * 1000:.0f} ms, cratewright with {CRATE.name} "
+        f"loaded {ours * 1000:.0f} ms"
+    )
+    print(f"  ratio {ours / bare:.2f}x (goal < 1.5x)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
