@@ -88,7 +88,6 @@ def options_from_values(
     """The engine's BuildOptions for these form values and the shared selection."""
     features = tuple(f for f in re.split(r"[ ,]+", values.get("features", "")) if f)
     out = values.get("out") or None
-    extra: dict[str, Any] = {"zig": zig} if "zig" in BuildOptions.__dataclass_fields__ else {}
     return BuildOptions(
         manifest_path=manifest_path,
         interpreters=tuple(str(path) for path in interpreters),
@@ -101,7 +100,7 @@ def options_from_values(
         all_features=bool(values.get("all_features")),
         no_default_features=bool(values.get("no_default_features")),
         target=target,
-        **extra,
+        zig=zig,
     )
 
 
