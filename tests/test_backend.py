@@ -54,3 +54,70 @@ def test_backend_reports_errors_without_traceback(tmp_path: Path) -> None:
     assert proc.returncode != 0
     assert "💥 cratewright: Failed to compile compile-error: mismatched types" in proc.stderr
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.whl"))
+
+
+def _hook(project: Path, code: str) -> subprocess.CompletedProcess[str]:
+    """Call backend hooks the way a frontend does: in a subprocess, cwd = the project."""
+    return subprocess.run(
+        [sys.executable, "-c", "import cratewright.backend as b\n" + code],
+        cwd=project, capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+
+
+def test_backend_imports_no_qt() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c",
+         "import sys, cratewright.backend, cratewright.core.develop, cratewright.core.sdist\n"
+         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+def test_prepare_metadata_and_requires(tmp_path: Path) -> None:
+    project = _use_our_backend("cffi-mixed", tmp_path)
+    out = tmp_path / "meta"
+    out.mkdir()
+    proc = _hook(project, f"print(b.prepare_metadata_for_build_wheel({str(out)!r}))\n"
+                          "print(b.get_requires_for_build_wheel())\n"
+                          "print(b.get_requires_for_build_editable())")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    name, requires, editable_requires = proc.stdout.strip().splitlines()
+    assert name == "cffi_mixed-0.1.0.dist-info"
+    metadata = (out / name / "METADATA").read_text()
+    assert metadata.startswith("Metadata-Version: 2.4\nName: cffi-mixed\nVersion: 0.1.0\n")
+    assert "Requires-Dist: cffi" in metadata
+    assert requires == editable_requires == "['cffi']"
+    pure = _use_our_backend("pyo3-pure", tmp_path / "p")
+    assert _hook(pure, "print(b.get_requires_for_build_wheel())").stdout.strip() == "[]"
+
+
+def test_build_sdist_hook(tmp_path: Path) -> None:
+    project = _use_our_backend("pyo3-mixed", tmp_path)
+    out = tmp_path / "sdist"
+    out.mkdir()
+    proc = _hook(project, f"print(b.build_sdist({str(out)!r}))")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "pyo3_mixed-0.2.0.tar.gz"
+    assert (out / "pyo3_mixed-0.2.0.tar.gz").is_file()
+    broken = _use_our_backend("pyo3-pure", tmp_path / "b")
+    (broken / "Cargo.toml").write_text("[package\n")
+    proc = _hook(broken, f"b.build_sdist({str(out)!r})")
+    assert proc.returncode != 0
+    assert "💥 cratewright:" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_build_editable_hook_mixed(tmp_path: Path) -> None:
+    project = _use_our_backend("pyo3-mixed", tmp_path)
+    out = tmp_path / "wheel"
+    proc = _hook(project, f"print(b.build_editable({str(out)!r}))")
+    assert proc.returncode == 0, proc.stderr
+    import zipfile
+
+    (wheel,) = out.glob("*.whl")
+    assert proc.stdout.strip().splitlines()[-1] == wheel.name
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "pyo3_mixed.pth" in names
+    assert not any(n.startswith("pyo3_mixed/") for n in names)
+    assert list((project / "python" / "pyo3_mixed").glob("_native.cpython-*.so"))
