@@ -155,3 +155,19 @@ def test_window_close_during_a_build_stops_it(qtbot, tmp_path: Path) -> None:
     window.close()
     assert not page.building
     assert os.getpid()  # the test process survived a close during a build
+
+
+def test_also_build_sdist_builds_the_wheel_from_it(qtbot, tmp_path: Path) -> None:
+    window = _build_page_with_out(qtbot, TEST_CRATES / "pyo3-mixed", tmp_path)
+    page = window.build_page
+    page.form.sdist.setChecked(True)
+    with qtbot.waitSignal(page.build_finished, timeout=600_000) as finished:
+        page.build_button.click()
+    ok, summary, _ = finished.args
+    assert ok, page.log.plain_text()
+    assert summary == "Built 1 wheel and an sdist"
+    sdist = tmp_path / "pyo3_mixed-0.2.0.tar.gz"
+    assert window.state.sdist == sdist
+    assert [p.name for p in page.results.paths][-1] == sdist.name
+    assert "Building wheels from source distribution" in page.log.plain_text()
+    assert len(window.state.wheels) == 1 and window.state.wheels[0].parent == tmp_path

@@ -147,7 +147,7 @@ class BuildOptionsForm(QWidget):
         flags.addStretch(1)
         left.addRow("", flags)
         self.strip = QCheckBox("Strip symbols (smaller wheel)", self)
-        self.sdist = QCheckBox("Also build a source distribution (sdist)", self)
+        self.sdist = QCheckBox("Also build an sdist (wheels are then built from it)", self)
         left.addRow("", self.strip)
         left.addRow("", self.sdist)
 

@@ -72,16 +72,15 @@ class BuildOutcome:
 def run_build(
     options: BuildOptions, *, sdist: bool, sink: EventSink, cancel: CancelToken
 ) -> BuildOutcome:
-    """The worker's job: the same plan + build as ``cratewright build`` (plus the sdist)."""
-    plan = plan_build(options, sink=sink)
-    sdist_path = None
+    """The worker's job: exactly ``cratewright build`` (``build --sdist`` when asked)."""
     if sdist:
-        from cratewright.core.sdist import build_sdist
+        from cratewright.core.sdist_verify import build_sdist_and_wheels
 
-        sdist_path = build_sdist(options.manifest_path, plan.out_dir, sink=sink)
-        sink(Message("info", f"📦 Built source distribution to {sdist_path}"))
+        built = build_sdist_and_wheels(options, sink=sink, cancel=cancel)
+        return BuildOutcome(tuple(wheel.path for wheel in built.wheels), built.sdist)
+    plan = plan_build(options, sink=sink)
     wheels = build_wheels(plan, sink=sink, cancel=cancel)
-    return BuildOutcome(tuple(wheel.path for wheel in wheels), sdist_path)
+    return BuildOutcome(tuple(wheel.path for wheel in wheels), None)
 
 
 def _options_summary(values: dict[str, Any], state: AppState) -> str:
