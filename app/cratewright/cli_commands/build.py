@@ -67,6 +67,11 @@ def add_build_args(parser: argparse.ArgumentParser) -> None:
     )
     add("--skip-auditwheel", action="store_true", help=argparse.SUPPRESS)
     add(
+        "--zig",
+        action="store_true",
+        help="link with zig (pip install ziglang) so the wheel meets an older manylinux glibc",
+    )
+    add(
         "--strip",
         nargs="?",
         const="true",
@@ -118,6 +123,7 @@ def build_options_from_args(args: argparse.Namespace) -> BuildOptions:
         verbose=args.verbose,
         cargo_config=tuple(args.config),
         rustc_args=tuple(args.args),
+        zig=getattr(args, "zig", False),
     )
 
 
@@ -125,6 +131,14 @@ def run(args: argparse.Namespace, sink: EventSink) -> int:
     from cratewright.core.build_plan import plan_build
     from cratewright.core.builder import build_wheels
 
+    if getattr(args, "sdist", False):
+        from cratewright.core.sdist_verify import build_sdist_and_wheels
+
+        result = build_sdist_and_wheels(build_options_from_args(args), sink=sink)
+        print(result.sdist, flush=True)
+        for wheel in result.wheels:
+            print(wheel.path, flush=True)
+        return 0
     plan = plan_build(build_options_from_args(args), sink=sink)
     for wheel in build_wheels(plan, sink=sink):
         print(wheel.path, flush=True)
@@ -134,4 +148,9 @@ def run(args: argparse.Namespace, sink: EventSink) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("build", aliases=["b"], help="build the crate into python wheels")
     add_build_args(parser)
+    parser.add_argument(
+        "--sdist",
+        action="store_true",
+        help="also build an sdist, and build the wheels from the unpacked sdist",
+    )
     parser.set_defaults(run=run)

@@ -1,6 +1,6 @@
 """Describe the Python interpreter that runs this file, as one JSON object on stdout.
 
-cratewright never imports this module: ``interpreters.py`` hands its source to each target
+cratewright never imports this module: ``interpreters/probe.py`` hands its source to each target
 interpreter (``<exe> -I -c <source>``) because only the interpreter itself knows its ABI,
 extension suffix and platform. It therefore uses the standard library only and avoids any
 syntax newer than Python 2.7, so that even an interpreter that is too old to build for still
@@ -8,7 +8,8 @@ reports its version and gets a clear "Only python >= 3.7 is supported" error ins
 SyntaxError.
 
 The keys are those of maturin's ``get_interpreter_metadata.py`` plus ``has_cffi``,
-``has_pip``, ``is_venv`` and ``base_executable``.
+``has_pip``, ``is_venv``, ``base_executable``, ``version`` (the full version), ``prefix`` and
+``site_dirs``: the folders whose change (a package installed) makes a cached answer stale.
 """
 
 import json
@@ -46,6 +47,20 @@ def _ext_suffix(implementation):
     return sysconfig.get_config_var("EXT_SUFFIX")
 
 
+def _site_dirs():
+    """Return the purelib/platlib folders; installing cffi or pip changes their mtime."""
+    try:
+        paths = sysconfig.get_paths()
+    except Exception:  # a broken sysconfig must not hide the rest of the answer
+        return []
+    found = []
+    for key in ("purelib", "platlib"):
+        value = paths.get(key)
+        if value and value not in found:
+            found.append(value)
+    return found
+
+
 def collect():
     """Gather the interpreter facts as a JSON-serialisable dict."""
     implementation = platform.python_implementation()
@@ -71,6 +86,9 @@ def collect():
         "has_pip": _has_module("pip"),
         "is_venv": sys.prefix != base_prefix or hasattr(sys, "real_prefix"),
         "base_executable": base_executable or None,
+        "version": platform.python_version(),
+        "prefix": sys.prefix,
+        "site_dirs": _site_dirs(),
     }
 
 

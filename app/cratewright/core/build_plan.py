@@ -28,10 +28,18 @@ from cratewright.core.maturin_config import AUDITWHEEL_MODES
 from cratewright.core.metadata import CoreMetadata, resolve_metadata
 from cratewright.core.project import Project, open_project
 from cratewright.core.rust_target import RustTarget, host_target, parse_target
+from cratewright.core.zig import default_zig_compatibility, require_zig
 from cratewright.errors import ConfigError, InterpreterError
 from cratewright.events import EventSink, Message, null_sink
 
-__all__ = ["BuildOptions", "BuildPlan", "WheelJob", "plan_build"]
+__all__ = [
+    "BuildOptions",
+    "BuildPlan",
+    "WheelJob",
+    "plan_build",
+    "preview_wheel_tags",
+    "wheel_jobs",
+]
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,7 @@ class BuildOptions:
     cargo_config: tuple[str, ...] = ()
     rustc_args: tuple[str, ...] = ()
     cwd: Path | None = None
+    zig: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,7 @@ class BuildPlan:
     verbose: int = 0
     quiet: bool = False
     notes: tuple[str, ...] = field(default=())
+    zig: bool = False
 
     @property
     def target_dir(self) -> Path:
@@ -165,22 +175,45 @@ def _choose_interpreters(
     return found
 
 
-def _jobs(bindings: Bindings, interpreters: Sequence[InterpreterInfo]) -> list[WheelJob]:
-    """maturin's wheel split: one per interpreter, one abi3 wheel, or one universal wheel."""
+def wheel_jobs(bindings: Bindings, interpreters: Sequence[InterpreterInfo]) -> list[WheelJob]:
+    """maturin's wheel split: one per interpreter, one abi3 wheel, or one universal wheel.
+
+    The abi3 wheel covers GIL-enabled CPython from the abi3 minimum on; PyPy, GraalPy,
+    free-threaded builds and older CPythons each get a version-specific wheel.
+    """
     if bindings.kind in ("cffi", "uniffi") or (bindings.kind == "bin" and not bindings.uses_pyo3):
         interp = interpreters[0] if interpreters else None
         return [WheelJob("py3", "none", interp, covers=tuple(interpreters[:1]))]
     if bindings.is_abi3:
-        capable = [i for i in interpreters if i.supports_abi3]
-        others = [i for i in interpreters if not i.supports_abi3]
+        first_capable = next((i for i in interpreters if i.supports_abi3), None)
+        floor = bindings.abi3_minor or (first_capable.minor if first_capable else 0)
+        capable = [i for i in interpreters if i.supports_abi3 and i.minor >= floor]
+        others = [i for i in interpreters if i not in capable]
         jobs: list[WheelJob] = []
         if capable:
             first = capable[0]
-            floor = bindings.abi3_minor or first.minor
             jobs.append(WheelJob(f"cp3{floor}", "abi3", first, abi3=True, covers=tuple(capable)))
         jobs += [WheelJob(i.python_tag, i.abi_tag, i, covers=(i,)) for i in others]
         return jobs
     return [WheelJob(i.python_tag, i.abi_tag, i, covers=(i,)) for i in interpreters]
+
+
+def preview_wheel_tags(
+    bindings: Bindings, interpreters: Sequence[InterpreterInfo], platform_tag: str
+) -> list[tuple[str, WheelJob]]:
+    """The tags a build for ``interpreters`` will give its wheels, before compiling.
+
+    ``platform_tag`` is the platform part as far as it is known (the audit decides it).
+    """
+    return [(f"{job.label}-{platform_tag}", job) for job in wheel_jobs(bindings, interpreters)]
+
+
+def _compatibility(options: BuildOptions, project: Project, target: RustTarget) -> tuple[str, ...]:
+    """CLI over pyproject; a zig build without either aims at maturin's zig default."""
+    chosen = options.compatibility or project.maturin.compatibility
+    if options.zig and not chosen:
+        return (default_zig_compatibility(target),)
+    return tuple(chosen)
 
 
 def _auditwheel(options: BuildOptions, project: Project) -> str:
@@ -224,6 +257,8 @@ def plan_build(options: BuildOptions, *, sink: EventSink = null_sink) -> BuildPl
     if bindings.kind == "bin" and metadata.scripts:
         raise ConfigError("Defining scripts and working with a binary doesn't mix well")
     target = parse_target(options.target) if options.target else host_target()
+    if options.zig:
+        require_zig()
     interpreters = _choose_interpreters(options, bindings, metadata, sink)
     if interpreters and target.triple != host_target().triple:
         raise ConfigError(
@@ -241,12 +276,13 @@ def plan_build(options: BuildOptions, *, sink: EventSink = null_sink) -> BuildPl
         target=target,
         profile=_profile(options, project),
         out_dir=(base / out_dir).resolve(),
-        compatibility=options.compatibility or project.maturin.compatibility,
+        compatibility=_compatibility(options, project, target),
         auditwheel=_auditwheel(options, project),
         strip=_strip(options, project),
         cargo_flags=flags,
         rustc_args=options.rustc_args or project.maturin.rustc_args,
-        jobs=tuple(_jobs(bindings, interpreters)),
+        jobs=tuple(wheel_jobs(bindings, interpreters)),
         verbose=options.verbose,
         quiet=options.quiet,
+        zig=options.zig,
     )

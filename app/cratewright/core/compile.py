@@ -16,10 +16,17 @@ from cratewright.core.build_plan import BuildPlan, WheelJob
 from cratewright.core.cargo_metadata import CargoTarget
 from cratewright.core.cargo_runner import CargoResult, run_cargo
 from cratewright.core.rust_target import host_target
+from cratewright.core.zig import (
+    require_zig,
+    write_zig_wrappers,
+    zig_cargo_env,
+    zig_glibc,
+    zig_target,
+)
 from cratewright.errors import BuildError
 from cratewright.events import CancelToken, EventSink, Message
 
-__all__ = ["CompiledArtifacts", "cargo_env", "cargo_rustc_args", "compile_job"]
+__all__ = ["CompiledArtifacts", "cargo_env", "cargo_rustc_args", "compile_job", "zig_env"]
 
 _LIB_CRATE_TYPES = frozenset({"lib", "rlib", "dylib", "cdylib", "staticlib"})
 
@@ -68,7 +75,8 @@ def cargo_rustc_args(plan: BuildPlan, target: CargoTarget) -> list[str]:
     else:
         args += ["--lib", "--crate-type", "cdylib"]
     args += ["--profile", plan.profile]
-    if plan.target.triple != host_target().triple:
+    if plan.zig or plan.target.triple != host_target().triple:
+        # zig builds always name the target: their own output folder, linked by zig only.
         args += ["--target", plan.target.triple]
     args += list(plan.cargo_flags)
     if plan.quiet:
@@ -120,11 +128,23 @@ def _collect(
     return None, None
 
 
+def zig_env(plan: BuildPlan, base: dict[str, str], sink: EventSink) -> dict[str, str]:
+    """Write the zig wrappers for the plan's target and glibc; the cargo variables to use them."""
+    zig = require_zig()
+    target = zig_target(plan.target, zig_glibc(plan.compatibility))
+    folder = plan.target_dir / "cratewright" / "zig"
+    wrappers = write_zig_wrappers(zig.executable, target, folder)
+    sink(Message("info", f"🛠️ Using zig {zig.version} to link for {target}"))
+    return zig_cargo_env(plan.target, wrappers, zig.executable, base)
+
+
 def compile_job(
     plan: BuildPlan, job: WheelJob, *, sink: EventSink, cancel: CancelToken | None = None
 ) -> CompiledArtifacts:
     """Run cargo for every target the job needs; raise BuildError with the first error."""
     env = {**os.environ, **cargo_env(plan, job)}
+    if plan.zig:
+        env.update(zig_env(plan, env, sink))
     library: Path | None = None
     binaries: list[tuple[str, Path]] = []
     out_dirs: dict[str, Path] = {}
