@@ -377,13 +377,15 @@ def test_external_library_check(linked_to_private_lib: Path) -> None:
     assert len(sink.texts("info")) == 1
 
 
-def test_external_library_repair_not_implemented(linked_to_private_lib: Path) -> None:
-    with pytest.raises(AuditError) as info:
-        decide([linked_to_private_lib], mode="repair")
-    assert "(libhelper.so)" in info.value.message
-    assert "`--auditwheel repair` is not implemented" in info.value.message
-    assert "--auditwheel warn" in (info.value.hint or "")
-    assert "--auditwheel skip" in (info.value.hint or "")
+def test_external_library_repair_mode_lists_them_for_the_builder(
+    linked_to_private_lib: Path,
+) -> None:
+    """In repair mode the decision names the libraries; the builder then bundles them."""
+    sink = Sink()
+    decision = decide([linked_to_private_lib], sink, mode="repair")
+    assert decision.policy == "manylinux_2_5"
+    assert decision.external_libraries == {str(linked_to_private_lib): ["libhelper.so"]}
+    assert len(sink.texts("info")) == 1 and sink.texts("warning") == []
 
 
 def test_external_library_with_requested_tag(linked_to_private_lib: Path) -> None:

@@ -17,6 +17,7 @@ from cratewright.core.audit import (
     missing_pyinit,
     missing_pyinit_warning,
 )
+from cratewright.core.audit.repair import repair_wheel
 from cratewright.core.build_plan import BuildPlan, WheelJob
 from cratewright.core.compile import CompiledArtifacts, compile_job
 from cratewright.core.generators import add_binding_files
@@ -46,8 +47,8 @@ def _check_cancel(cancel: CancelToken | None) -> None:
         raise BuildCancelled("Build cancelled; no wheel was written.")
 
 
-def _audit(plan: BuildPlan, compiled: CompiledArtifacts, sink: EventSink) -> tuple[str, str]:
-    """(platform tag, policy name) for the compiled files."""
+def _audit(plan: BuildPlan, compiled: CompiledArtifacts, sink: EventSink) -> tuple[str, str, bool]:
+    """(platform tag, policy name, libraries to bundle?) for the compiled files."""
     elfs = [analyze_elf(path) for path in compiled.elf_files]
     decision = decide_platform(
         elfs,
@@ -60,7 +61,7 @@ def _audit(plan: BuildPlan, compiled: CompiledArtifacts, sink: EventSink) -> tup
     ext = plan.layout.extension_name
     if plan.bindings.kind == "pyo3" and elfs and missing_pyinit(elfs[0], ext):
         sink(Message("warning", missing_pyinit_warning(ext)))
-    return decision.platform_tag, decision.policy
+    return decision.platform_tag, decision.policy, bool(decision.external_libraries)
 
 
 def _add_data_dir(writer: WheelWriter, data: Path) -> None:
@@ -98,6 +99,7 @@ def _write_wheel(
     *,
     sink: EventSink,
     cancel: CancelToken | None,
+    out_dir: Path | None = None,
 ) -> Path:
     metadata = plan.metadata
     writer = WheelWriter(metadata.dist_name, metadata.escaped_version, [tag])
@@ -113,7 +115,32 @@ def _write_wheel(
             _add_data_dir(writer, plan.layout.data)
         _add_dist_info(writer, plan)
         _check_cancel(cancel)
-        return writer.write(plan.out_dir)
+        return writer.write(out_dir or plan.out_dir)
+
+
+def _write_repaired(
+    plan: BuildPlan,
+    job: WheelJob,
+    compiled: CompiledArtifacts,
+    tag: str,
+    policy: str,
+    *,
+    sink: EventSink,
+    cancel: CancelToken | None,
+) -> Path:
+    """``--auditwheel repair``: write the wheel aside, then bundle its libraries into out_dir.
+
+    The unrepaired wheel lives in a temporary directory, so the out dir only ever receives
+    the finished, repaired wheel (the same code as ``cratewright repair``).
+    """
+    with tempfile.TemporaryDirectory(prefix="cratewright-unrepaired-") as aside:
+        raw = _write_wheel(plan, job, compiled, tag, sink=sink, cancel=cancel, out_dir=Path(aside))
+        _check_cancel(cancel)
+        platform = tag.rsplit("-", 1)[1]
+        repaired = repair_wheel(
+            raw, plan.out_dir, plat=policy, platform_tag=platform, sink=sink, cancel=cancel
+        )
+        return repaired.path
 
 
 def build_wheels(
@@ -125,9 +152,12 @@ def build_wheels(
         _check_cancel(cancel)
         compiled = compile_job(plan, job, sink=sink, cancel=cancel)
         _check_cancel(cancel)
-        platform, policy = _audit(plan, compiled, sink)
+        platform, policy, bundle = _audit(plan, compiled, sink)
         tag = f"{job.python_tag}-{job.abi_tag}-{platform}"
-        path = _write_wheel(plan, job, compiled, tag, sink=sink, cancel=cancel)
+        if bundle and plan.auditwheel == "repair":
+            path = _write_repaired(plan, job, compiled, tag, policy, sink=sink, cancel=cancel)
+        else:
+            path = _write_wheel(plan, job, compiled, tag, sink=sink, cancel=cancel)
         sink(Message("info", f"📦 Built wheel for {_for_whom(job)} to {path}"))
         sink(WheelBuilt(str(path), tag))
         built.append(BuiltWheel(path=path, tag=tag, policy=policy))

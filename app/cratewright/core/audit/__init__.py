@@ -1,10 +1,19 @@
 """Audit of a wheel's native files: ELF facts, manylinux/musllinux policies, the platform tag.
 
 ``analyze_elf`` reads each native file once, ``decide_platform`` applies maturin's policy
-rules to all of them and returns the tag to write into the wheel's name.
+rules to all of them and returns the tag to write into the wheel's name (the build's path).
+``audit_path`` audits any wheel, directory or ELF file the way ``auditwheel show`` does, with
+the full policy ladder, and ``repair_wheel`` bundles external libraries (``report``/``repair``).
 """
 
-from cratewright.core.audit.elf import ElfInfo, VersionedSymbol, analyze_elf, elf_arch, is_elf
+from cratewright.core.audit.elf import (
+    ElfInfo,
+    VersionedSymbol,
+    analyze_elf,
+    analyze_elf_bytes,
+    elf_arch,
+    is_elf,
+)
 from cratewright.core.audit.policy import (
     KNOWN_ARCHES,
     LEGACY_PYPI_PLATFORMS,
@@ -14,6 +23,14 @@ from cratewright.core.audit.policy import (
     musl_libc_soname,
     parse_policy_document,
 )
+from cratewright.core.audit.repair import (
+    GraftedLibrary,
+    RepairPlan,
+    RepairResult,
+    plan_repair,
+    repair_wheel,
+)
+from cratewright.core.audit.report import AuditReport, Rung, audit_path, platform_tag_for
 from cratewright.core.audit.verdict import (
     AuditMode,
     CompatibilityRequest,
@@ -33,14 +50,21 @@ __all__ = [
     "KNOWN_ARCHES",
     "LEGACY_PYPI_PLATFORMS",
     "AuditMode",
+    "AuditReport",
     "CompatibilityRequest",
     "ElfInfo",
+    "GraftedLibrary",
     "PlatformDecision",
     "Policies",
     "Policy",
     "PolicyCheck",
+    "RepairPlan",
+    "RepairResult",
+    "Rung",
     "VersionedSymbol",
     "analyze_elf",
+    "analyze_elf_bytes",
+    "audit_path",
     "check_policy",
     "compatibility_warnings",
     "decide_platform",
@@ -54,4 +78,7 @@ __all__ = [
     "parse_compatibility",
     "parse_compatibility_value",
     "parse_policy_document",
+    "plan_repair",
+    "platform_tag_for",
+    "repair_wheel",
 ]

@@ -443,7 +443,8 @@ def decide_platform(
     Raises:
         ConfigError: A requested value is not a platform tag.
         AuditError: A requested tag is not met, libpython is linked, the requested policy
-            is not defined, or libraries would need bundling in ``check``/``repair`` mode.
+            is not defined, or libraries would need bundling in ``check`` mode (in ``repair``
+            mode the decision lists them and the builder bundles them).
     """
     policies = load_policies()
     request = parse_compatibility(requested)
@@ -615,13 +616,7 @@ def _handle_external(external: dict[str, list[str]], mode: AuditMode, sink: Even
             "Your library requires copying the above external libraries. "
             "Re-run with `--auditwheel=repair` to copy them."
         )
-    names = sorted({lib for libs in external.values() for lib in libs})
-    raise AuditError(
-        f"Your library requires copying external libraries into the wheel ({', '.join(names)}), "
-        "but `--auditwheel repair` is not implemented in cratewright yet",
-        hint="re-run with `--auditwheel warn` to build a wheel that needs these libraries "
-        "installed on the target system, or `--auditwheel skip` to skip the audit",
-    )
+    # repair: the builder bundles them (cratewright.core.audit.repair) after writing the wheel
 
 
 # --------------------------------------------------------------------------------------------

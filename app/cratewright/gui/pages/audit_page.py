@@ -1,30 +1,420 @@
-"""The Audit page (placeholder until its issue lands)."""
+"""The Audit page: why a wheel is (or is not) manylinux, what it links, and a one-click repair.
+
+It lists the wheels of the last build (AppState.wheels) plus any wheel opened or dropped here,
+audits the selected one in a worker (:func:`cratewright.core.audit.report.audit_path`) and shows
+the verdict, the dependency tree, the policy ladder, the symbol versions and the contents. When
+bundling would help, the Repair tab previews what :func:`cratewright.core.audit.repair.plan_repair`
+would copy and runs :func:`repair_wheel` in a worker.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+import traceback as _traceback
+from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cratewright.core.audit.repair import RepairPlan, RepairResult, plan_repair, repair_wheel
+from cratewright.core.audit.report import AuditReport, audit_path
+from cratewright.errors import CratewrightError
+from cratewright.events import CancelToken, EventSink
+from cratewright.gui.audit_views import (
+    ContentsView,
+    DependencyTree,
+    LadderView,
+    SymbolTable,
+    human_size,
+)
 from cratewright.gui.page import Page
-from cratewright.gui.pages.placeholder import placeholder_body
 from cratewright.gui.state import AppState
+from cratewright.gui.workers import Task, run_task
 
-__all__ = ["AuditPage"]
+__all__ = ["AuditPage", "audit_with_plan"]
+
+_BADGE_STYLE = "QLabel#audit-badge {{ background: {bg}; color: white; border-radius: 6px; " \
+    "padding: 4px 10px; font-weight: bold; }}"  # fmt: skip
+
+
+def audit_with_plan(
+    path: Path, sink: EventSink, cancel: CancelToken
+) -> tuple[AuditReport, RepairPlan | None, str | None]:
+    """The worker's job: the report, and the repair preview when repair would help."""
+    report = audit_path(path, sink=sink, cancel=cancel)
+    if not report.needs_repair:
+        return report, None, None
+    try:
+        return report, plan_repair(report), None
+    except CratewrightError as exc:
+        return report, None, str(exc)
+
+
+class _RepairPanel(QWidget):
+    """Preview of what repair bundles, where the wheel goes, and the button that does it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        self.summary = QLabel("", self)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.summary)
+        self.grafts = QTreeWidget(self)
+        self.grafts.setHeaderLabels(["Library", "Copied from", "Bundled as", "Size"])
+        self.grafts.setRootIsDecorated(False)
+        self.grafts.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.grafts, 1)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Output directory:"))
+        self.out_dir = QLineEdit(self)
+        row.addWidget(self.out_dir, 1)
+        self.repair_button = QPushButton("Repair wheel", self)
+        self.repair_button.setObjectName("audit-repair")
+        row.addWidget(self.repair_button)
+        layout.addLayout(row)
+        self.result = QLabel("", self)
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.result)
+
+    def show_plan(
+        self, report: AuditReport | None, plan: RepairPlan | None, error: str | None
+    ) -> None:
+        self.grafts.clear()
+        self.result.setText("")
+        self.repair_button.setEnabled(plan is not None)
+        if report is None:
+            self.summary.setText("")
+            return
+        if plan is None:
+            if error:
+                self.summary.setText(f"Repair cannot help this wheel: {error}")
+            elif report.policy in ("none", "linux"):
+                self.summary.setText(
+                    "Nothing to bundle: what blocks a portable tag cannot be fixed by copying "
+                    "libraries (see the Policy ladder)."
+                    if report.policy == "linux"
+                    else "A pure-Python wheel needs no repair."
+                )
+            else:
+                self.summary.setText(f"Nothing to bundle: the wheel already meets {report.policy}.")
+            return
+        self.summary.setText(
+            f"Repair copies {len(plan.grafts)} librar{'y' if len(plan.grafts) == 1 else 'ies'} "
+            f"({human_size(plan.added_bytes)}) into {plan.libs_dir}/, rewrites DT_NEEDED and "
+            f"RPATH with patchelf and retags the wheel {plan.policy}:\n{plan.filename}"
+        )
+        for graft in plan.grafts:
+            item = QTreeWidgetItem(
+                [graft.soname, graft.source, graft.archive_path, human_size(graft.size)]
+            )
+            item.setToolTip(1, graft.source)
+            self.grafts.addTopLevelItem(item)
+        for column in (0, 2, 3):
+            self.grafts.resizeColumnToContents(column)
+        if not self.out_dir.text():
+            self.out_dir.setText(str(Path(report.path).parent / "wheelhouse"))
 
 
 class AuditPage(Page):
-    """Placeholder: says what the page will hold."""
+    """Audit wheels of the last build or any wheel opened or dropped here."""
 
     page_id = "audit"
     title = "Audit"
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(state, parent)
+        self.setAcceptDrops(True)
+        self.report: AuditReport | None = None
+        self.plan: RepairPlan | None = None
+        self._opened: list[Path] = []
+        self._task: Task | None = None
+        self._repair_task: Task | None = None
+        self._trace = ""
+
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            placeholder_body(
-                state,
-                "This page will show why each wheel is or is not manylinux, its shared-"
-                "library tree and symbol versions, and repair.",
-                self,
-            )
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(8)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Wheel:"))
+        self.wheels = QComboBox(self)
+        self.wheels.setMinimumContentsLength(40)
+        self.wheels.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
+        top.addWidget(self.wheels, 1)
+        self.open_button = QPushButton("Open wheel…", self)
+        top.addWidget(self.open_button)
+        layout.addLayout(top)
+
+        verdict = QHBoxLayout()
+        self.badge = QLabel("no wheel", self)
+        self.badge.setObjectName("audit-badge")
+        self._set_badge("no wheel", "#7a7a7a")
+        verdict.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
+        self.summary = QLabel(
+            "Build a wheel, open one, or drop a .whl file here to see whether it is manylinux, "
+            "what it links and how to fix it.",
+            self,
+        )
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        verdict.addWidget(self.summary, 1)
+        self.repair_shortcut = QPushButton("Repair…", self)
+        self.repair_shortcut.setVisible(False)
+        verdict.addWidget(self.repair_shortcut, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(verdict)
+
+        error_row = QHBoxLayout()
+        self.error = QLabel("", self)
+        self.error.setObjectName("audit-error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("QLabel#audit-error { color: #d64545; }")
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.hide()
+        self.details_button = QPushButton("Details…", self)
+        self.details_button.hide()
+        error_row.addWidget(self.error, 1)
+        error_row.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(error_row)
+
+        self.tabs = QTabWidget(self)
+        self.dependencies = DependencyTree(self)
+        self.ladder = LadderView(self)
+        self.symbols = SymbolTable(self)
+        self.contents = ContentsView(self)
+        self.repair = _RepairPanel(self)
+        self.tabs.addTab(self.dependencies, "Dependencies")
+        self.tabs.addTab(self.ladder, "Policy ladder")
+        self.tabs.addTab(self.symbols, "Symbols")
+        self.tabs.addTab(self.contents, "Contents")
+        self.tabs.addTab(self.repair, "Repair")
+        layout.addWidget(self.tabs, 1)
+
+        self.open_button.clicked.connect(self._choose_wheel)
+        self.wheels.currentIndexChanged.connect(self._selection_changed)
+        self.repair_shortcut.clicked.connect(lambda: self.tabs.setCurrentWidget(self.repair))
+        self.repair.repair_button.clicked.connect(self.start_repair)
+        self.details_button.clicked.connect(self._show_trace)
+        state.artifacts_changed.connect(self._artifacts_changed)
+        self._artifacts_changed()
+
+    # ---------------------------------------------------------------------------- wheel list
+
+    def _artifacts_changed(self) -> None:
+        self._fill_list(select=self.state.wheels[0] if self.state.wheels else None)
+
+    def _fill_list(self, select: Path | None) -> None:
+        paths = list(dict.fromkeys([*self.state.wheels, *self._opened]))
+        self.wheels.blockSignals(True)
+        self.wheels.clear()
+        for path in paths:
+            self.wheels.addItem(path.name, str(path))
+            self.wheels.setItemData(self.wheels.count() - 1, str(path), Qt.ItemDataRole.ToolTipRole)
+        self.wheels.blockSignals(False)
+        if select is not None and str(select) in [str(p) for p in paths]:
+            self.wheels.setCurrentIndex(self.wheels.findData(str(select)))
+            self._selection_changed()
+        elif not paths:
+            self._show(None, None, None)
+
+    def open_wheel(self, path: Path) -> None:
+        """Add a wheel to the list and audit it (Open button, drops, tests)."""
+        path = Path(path)
+        if path not in self._opened:
+            self._opened.append(path)
+        self._fill_list(select=path)
+
+    def _choose_wheel(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open wheel", "", "Wheels (*.whl)")
+        if name:
+            self.open_wheel(Path(name))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(u.toLocalFile().endswith(".whl") for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            if url.toLocalFile().endswith(".whl"):
+                self.open_wheel(Path(url.toLocalFile()))
+        event.acceptProposedAction()
+
+    # ---------------------------------------------------------------------------- auditing
+
+    def _selection_changed(self) -> None:
+        data = self.wheels.currentData()
+        if data:
+            self.audit(Path(data))
+
+    def audit(self, path: Path) -> None:
+        """Audit ``path`` in a worker; the views update when it is done."""
+        if self._task is not None and self._task.running:
+            self._task.cancel()
+        self._clear_error()
+        self._set_badge("auditing…", "#7a7a7a")
+        self.summary.setText(f"Auditing {path.name}…")
+        self._task = run_task(
+            lambda sink, cancel: audit_with_plan(path, sink, cancel),
+            parent=self,
+            on_success=self._audited,
+            on_failure=self._failed,
+        )
+
+    def _audited(self, result: tuple[AuditReport, RepairPlan | None, str | None]) -> None:
+        report, plan, error = result
+        current = self.wheels.currentData()
+        if current and str(Path(report.path)) != current:
+            return  # a newer selection is being audited
+        self._show(report, plan, error)
+
+    def _show(
+        self, report: AuditReport | None, plan: RepairPlan | None, plan_error: str | None
+    ) -> None:
+        self.report, self.plan = report, plan
+        self.dependencies.show_report(report)
+        self.ladder.show_report(report)
+        self.symbols.show_report(report)
+        self.contents.show_entries(report.entries if report else ())
+        self.repair.show_plan(report, plan, plan_error)
+        self.repair_shortcut.setVisible(plan is not None)
+        if report is None:
+            self._set_badge("no wheel", "#7a7a7a")
+            return
+        self._set_badge(*self._badge_for(report))
+        self.summary.setText(self._summary_for(report))
+
+    @staticmethod
+    def _badge_for(report: AuditReport) -> tuple[str, str]:
+        if report.errors:
+            return "broken", "#d64545"
+        if report.policy == "none":
+            return "pure Python", "#3b82c4"
+        if report.policy == "linux":
+            return ("linux — needs repair", "#d9822b") if report.needs_repair else (
+                "linux — not portable", "#d64545")  # fmt: skip
+        return report.policy, "#3fa34d"
+
+    @staticmethod
+    def _summary_for(report: AuditReport) -> str:
+        if report.policy == "none":
+            return f"{Path(report.path).name} has no native files: it installs everywhere."
+        count = len(report.elfs)
+        lines = [
+            f"Platform tag {report.tag} ({report.arch}, {report.libc or 'libc unknown'}), "
+            f"{count} native file{'s' if count != 1 else ''}."
+        ]
+        if report.external_libraries:
+            lines.append(
+                "Needs libraries no policy allows: " + ", ".join(sorted(report.external_libraries))
+            )
+        if report.repair_policy:
+            lines.append(f"Repair (bundling them) would make it {report.repair_policy}.")
+        better = next(reversed(report.blocking), None)  # the rung just above the verdict
+        if better and not report.repair_policy:
+            reasons = report.blocking[better]
+            lines.append(f"Not {better}: {reasons[0][:160]}")
+        lines.extend(f"Error: {e}" for e in report.errors)
+        lines.extend(f"Warning: {w}" for w in report.warnings)
+        return "\n".join(lines)
+
+    def _set_badge(self, text: str, colour: str) -> None:
+        self.badge.setText(text)
+        self.badge.setStyleSheet(_BADGE_STYLE.format(bg=colour))
+
+    def _failed(self, error: BaseException, trace: str) -> None:
+        self._show(None, None, None)
+        self._set_badge("cannot audit", "#d64545")
+        self.summary.setText("")
+        self._show_error(error, trace)
+
+    def _show_error(self, error: BaseException, trace: str) -> None:
+        if isinstance(error, CratewrightError):
+            self.error.setText(str(error))
+            self._trace = ""
+        else:
+            self.error.setText(f"Internal error: {type(error).__name__}: {error}")
+            self._trace = trace or "".join(_traceback.format_exception(error))
+        self.error.show()
+        self.details_button.setVisible(bool(self._trace))
+
+    def _clear_error(self) -> None:
+        self.error.hide()
+        self.details_button.hide()
+        self._trace = ""
+
+    def _show_trace(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, "Internal error", self.error.text(), parent=self
+        )
+        box.setDetailedText(self._trace)
+        box.exec()
+
+    # ---------------------------------------------------------------------------- repair
+
+    def start_repair(self) -> None:
+        """Run repair_wheel for the shown wheel in a worker."""
+        report = self.report
+        if report is None or self.plan is None:
+            return
+        out = Path(self.repair.out_dir.text() or Path(report.path).parent / "wheelhouse")
+        self.repair.repair_button.setEnabled(False)
+        self.repair.result.setText("Repairing…")
+        self._repair_task = run_task(
+            lambda sink, cancel: repair_wheel(
+                report.path, out, report=report, sink=sink, cancel=cancel
+            ),
+            parent=self,
+            on_success=self._repaired,
+            on_failure=self._repair_failed,
+        )
+
+    def _repaired(self, result: RepairResult) -> None:
+        self.repair.result.setText(f"Repaired wheel written to {result.path}")
+        self.state.status.emit(f"Repaired {result.path.name}")
+        self.open_wheel(result.path)
+
+    def _repair_failed(self, error: BaseException, trace: str) -> None:
+        self.repair.repair_button.setEnabled(True)
+        self.repair.result.setText("")
+        self._show_error(error, trace)
+
+    # ---------------------------------------------------------------------------- page
+
+    def wait(self, timeout_ms: int = 60_000) -> None:
+        """Block until running audits/repairs are delivered (screenshots and tests)."""
+        for task in (self._repair_task, self._task):
+            if task is not None and task.running:
+                task.wait(timeout_ms)
+
+    def prepare_screenshot(self) -> None:
+        if (
+            self.wheels.count()
+            and self.report is None
+            and (self._task is None or not self._task.running)
+        ):
+            self._selection_changed()
+        self.wait()
+
+    def project_changed(self, overview: Any) -> None:
+        """A new project clears the opened wheels (AppState clears the built ones)."""
+        del overview
+        self._opened.clear()

@@ -1,0 +1,794 @@
+"""Audit a wheel, a directory or one ELF file: every native file, its libraries, the policy ladder.
+
+This is ``auditwheel show`` done our way, and it follows auditwheel's rules so that both give the
+same answer for the same wheel: the top-level files are the Python extensions plus every ELF file
+no other file of the wheel links; each one's dependency tree is resolved without running
+anything; a policy is met when no library outside its allow-list is needed (bundled libraries
+inside the wheel are fine), no forbidden symbol is used, no symbol version of any file is newer
+than the policy allows and no newer x86-64 instruction level is required. The verdict is the
+most portable policy met as the wheel is; ``repair_policy`` is the best one bundling (repair)
+would reach, counting the symbol versions the bundled libraries bring with them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from cratewright.core.audit.elf import ElfInfo, analyze_elf, analyze_elf_bytes
+from cratewright.core.audit.policy import Policies, Policy, load_policies
+from cratewright.core.audit.resolve import (
+    Location,
+    ResolvedLibrary,
+    Tree,
+    dependency_tree,
+    system_search_paths,
+)
+from cratewright.core.audit.wheelfile import WheelArchive, WheelEntry, WheelLimits
+from cratewright.errors import AuditError
+from cratewright.events import CancelToken, EventSink, Progress, null_sink
+
+__all__ = [
+    "AuditReport",
+    "ElfReport",
+    "LibraryKind",
+    "LibraryNode",
+    "Rung",
+    "SymbolOffence",
+    "SymbolRow",
+    "audit_path",
+    "platform_tag_for",
+]
+
+LibraryKind = Literal["system", "bundled", "external", "missing", "libpython"]
+
+_SKIP_SUFFIXES = (".py", ".pyi", ".pyc", ".txt", ".md", ".json", ".typed", ".toml", ".rst")
+_EXT_NAME = re.compile(r"\.(cpython-[^.]+|abi3|pypy[^.]*|graalpy[^.]*)\.so$|^[^.]+\.so$")
+_LIBPYTHON = re.compile(r"^libpython3\.\d+[a-z]*\.so(\.\d+)*$")
+_MAX_DIR_FILES = 100_000
+
+
+def _is_linker(name: str) -> bool:
+    return "ld-linux" in name or name in ("ld64.so.1", "ld64.so.2") or name.startswith("ld-musl")
+
+
+def _version_key(version: str) -> tuple[tuple[int, str], ...]:
+    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.split("."))
+
+
+def platform_tag_for(policy: Policy, arch: str) -> str:
+    """The platform tag a wheel meeting ``policy`` gets, in maturin's order.
+
+    ``manylinux_2_17`` on x86_64 gives ``manylinux2014_x86_64.manylinux_2_17_x86_64``;
+    ``linux`` gives ``linux_x86_64``.
+    """
+    if policy.name == "linux":
+        return f"linux_{arch}"
+    return ".".join(sorted(dict.fromkeys(policy.platform_tag(arch).split("."))))
+
+
+@dataclass(frozen=True)
+class SymbolOffence:
+    """Symbol versions a policy does not allow, for one library they come from.
+
+    Attributes:
+        library: The providing library (``libc.so.6``).
+        versions: The versions that are too recent (``GLIBC_2.34``).
+        symbols: ``name@VERSION`` of the symbols that use them (empty when they come from a
+            library that repair would bundle, whose symbols are not listed).
+        files: The files that require them.
+    """
+
+    library: str
+    versions: tuple[str, ...]
+    symbols: tuple[str, ...]
+    files: tuple[str, ...]
+
+    def __str__(self) -> str:
+        what = ", ".join(self.symbols) if self.symbols else ", ".join(self.versions)
+        return f"{self.library}: {what} (in {', '.join(self.files)})"
+
+
+@dataclass(frozen=True)
+class Rung:
+    """One policy of the ladder and what stands in its way.
+
+    Attributes:
+        policy: The policy.
+        passes: The wheel meets it as it is.
+        repairable: Bundling its external libraries would make the wheel meet it.
+        too_recent: Symbol versions newer than the policy allows (the wheel's own files).
+        too_recent_after_repair: Extra ones the libraries that repair would bundle bring.
+        blacklisted: ``file -> library -> symbols`` it must not use.
+        external: Libraries to bundle (soname -> host path, None if not found here).
+        isa: Instruction-set level required beyond the baseline (``x86_64_v3``), if any.
+        other: Further reasons (wrong libc family, no table for the architecture, PyFPE).
+        note: A remark for the reader that is not a failure.
+    """
+
+    policy: Policy
+    passes: bool
+    repairable: bool
+    too_recent: tuple[SymbolOffence, ...] = ()
+    too_recent_after_repair: tuple[SymbolOffence, ...] = ()
+    blacklisted: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    external: Mapping[str, str | None] = field(default_factory=dict)
+    isa: str | None = None
+    other: tuple[str, ...] = ()
+    note: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The policy name (``manylinux_2_17``)."""
+        return self.policy.name
+
+    @property
+    def reasons(self) -> list[str]:
+        """Every obstacle as one line each."""
+        found = list(self.other)
+        if self.isa:
+            found.append(f"requires the {self.isa} instruction set")
+        for offence in self.too_recent:
+            found.append(f"too-recent symbol versions from {offence}")
+        for file, libs in self.blacklisted.items():
+            for lib, symbols in libs.items():
+                found.append(f"{file} uses forbidden symbols of {lib}: {', '.join(symbols)}")
+        if self.external:
+            found.append("needs libraries outside the policy: " + ", ".join(sorted(self.external)))
+        for offence in self.too_recent_after_repair:
+            found.append(f"bundling would bring too-recent symbol versions from {offence}")
+        return found
+
+
+@dataclass(frozen=True)
+class SymbolRow:
+    """One versioned symbol a file requires (the symbol table of the GUI and the JSON)."""
+
+    file: str
+    symbol: str
+    library: str
+    version: str
+    weak: bool
+
+
+@dataclass(frozen=True)
+class LibraryNode:
+    """One library in the dependency graph.
+
+    Attributes:
+        soname: Its DT_NEEDED name.
+        path: Archive path (bundled) or host path; None when not found.
+        kind: ``system`` (on the policy allow-lists), ``bundled`` (inside the wheel),
+            ``external`` (found on this machine, must be bundled), ``missing`` (not found) or
+            ``libpython``.
+        needed: Its own DT_NEEDED.
+        needed_by: Files that name it.
+    """
+
+    soname: str
+    path: str | None
+    kind: LibraryKind
+    needed: tuple[str, ...]
+    needed_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ElfReport:
+    """One native file of the audited input.
+
+    Attributes:
+        path: Archive path (or path relative to the audited directory).
+        info: Its ELF facts.
+        is_extension: It exports a Python module entry point (``PyInit_<name>``).
+        top_level: Audited as a root (an extension, or a file nothing else links).
+        resolved: Its direct DT_NEEDED -> resolved path (None: not found).
+    """
+
+    path: str
+    info: ElfInfo
+    is_extension: bool
+    top_level: bool
+    resolved: Mapping[str, str | None]
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """Everything the audit found for one input.
+
+    Attributes:
+        path: The audited wheel, directory or file.
+        kind: ``wheel``, ``directory`` or ``file``.
+        arch: Architecture of the native files (None if there are none).
+        libc: ``glibc`` or ``musl`` (None if nothing tells).
+        policy: The most portable policy met as is (``manylinux_2_17``, ``linux``), or
+            ``none`` for a wheel without native files.
+        tag: Its platform tag (``manylinux2014_x86_64.manylinux_2_17_x86_64``, ``any``).
+        repair_policy: Best policy after bundling, when that is better than ``policy``.
+        repair_tag: Its platform tag.
+        external_libraries: Libraries the wheel needs beyond its family's most portable
+            policy (soname -> host path or None), as ``auditwheel show`` lists them.
+        blocking: For every policy more portable than ``policy``: why it is not met.
+        ladder: Every rung, manylinux first, most portable first.
+        elfs: Every native file.
+        libraries: The merged dependency graph (soname -> node).
+        symbols: Every versioned symbol required by the native files.
+        errors: Problems that make the wheel broken (libpython linked by an extension).
+        warnings: Problems worth a look (an extension without its ``PyInit_`` entry point).
+        entries: The wheel's members with sizes (empty for directories and files).
+    """
+
+    path: str
+    kind: Literal["wheel", "directory", "file"]
+    arch: str | None
+    libc: str | None
+    policy: str
+    tag: str
+    repair_policy: str | None
+    repair_tag: str | None
+    external_libraries: Mapping[str, str | None]
+    blocking: Mapping[str, list[str]]
+    ladder: tuple[Rung, ...]
+    elfs: tuple[ElfReport, ...]
+    libraries: Mapping[str, LibraryNode]
+    symbols: tuple[SymbolRow, ...]
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    entries: tuple[WheelEntry, ...] = ()
+
+    def rung(self, name: str) -> Rung | None:
+        """The ladder rung of policy ``name`` (canonical name or alias)."""
+        return next((r for r in self.ladder if name in (r.name, *r.policy.aliases)), None)
+
+    @property
+    def needs_repair(self) -> bool:
+        """Bundling libraries would give a better tag than the wheel has now."""
+        return self.repair_policy is not None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (``cratewright audit --json``)."""
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "arch": self.arch,
+            "libc": self.libc,
+            "policy": self.policy,
+            "tag": self.tag,
+            "repair_policy": self.repair_policy,
+            "repair_tag": self.repair_tag,
+            "external_libraries": dict(sorted(self.external_libraries.items())),
+            "blocking": {k: list(v) for k, v in self.blocking.items()},
+            "ladder": [
+                {
+                    "policy": r.name,
+                    "passes": r.passes,
+                    "repairable": r.repairable,
+                    "reasons": r.reasons,
+                    **({"note": r.note} if r.note else {}),
+                }
+                for r in self.ladder
+            ],
+            "libraries": [_elf_json(e, self.symbols) for e in self.elfs],
+            "dependencies": {
+                soname: {
+                    "path": node.path,
+                    "kind": node.kind,
+                    "needed": list(node.needed),
+                    "needed_by": list(node.needed_by),
+                }
+                for soname, node in sorted(self.libraries.items())
+            },
+            "errors": list(self.errors),
+            "warnings": list(self.warnings),
+        }
+
+
+def _elf_json(elf: ElfReport, symbols: Sequence[SymbolRow]) -> dict[str, Any]:
+    versions: dict[str, list[str]] = {}
+    for lib, found in sorted(elf.info.version_requirements.items()):
+        versions[lib] = sorted(
+            found, key=lambda v: (v.partition("_")[0], _version_key(v.partition("_")[2]))
+        )
+    return {
+        "path": elf.path,
+        "arch": elf.info.arch,
+        "type": elf.info.elf_type,
+        "extension": elf.is_extension,
+        "top_level": elf.top_level,
+        "soname": elf.info.soname,
+        "needed": list(elf.info.needed),
+        "resolved": dict(elf.resolved),
+        "rpath": list(elf.info.rpath),
+        "runpath": list(elf.info.runpath),
+        "symbol_versions": versions,
+        "versioned_symbols": [
+            f"{row.symbol}@{row.version}" for row in symbols if row.file == elf.path
+        ],
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# sources: what is being audited
+
+
+class _Source:
+    """The audited files: archive paths and a way to read them as ELF."""
+
+    kind: Literal["wheel", "directory", "file"]
+
+    def __init__(self) -> None:
+        self._cache: dict[str, ElfInfo | None] = {}
+        self.names: tuple[str, ...] = ()
+        self.entries: tuple[WheelEntry, ...] = ()
+
+    def _load(self, name: str) -> ElfInfo | None:
+        raise NotImplementedError
+
+    def elf(self, name: str) -> ElfInfo | None:
+        """Member ``name`` as ELF, None if it is not ELF. Corrupt ELF raises AuditError."""
+        if name not in self._cache:
+            self._cache[name] = self._load(name)
+        return self._cache[name]
+
+    def close(self) -> None:
+        """Release the archive."""
+
+
+class _WheelSource(_Source):
+    kind = "wheel"
+
+    def __init__(self, path: Path, limits: WheelLimits | None) -> None:
+        super().__init__()
+        self.archive = WheelArchive(path, limits)
+        self.names = tuple(e.name for e in self.archive.entries)
+        self.entries = self.archive.entries
+
+    def _load(self, name: str) -> ElfInfo | None:
+        if self.archive.head(name) != b"\x7fELF":
+            return None
+        return analyze_elf_bytes(self.archive.read(name), name)
+
+    def close(self) -> None:
+        self.archive.close()
+
+
+class _DirectorySource(_Source):
+    kind = "directory"
+
+    def __init__(self, root: Path, names: Iterable[str], kind: str = "directory") -> None:
+        super().__init__()
+        self.root = root
+        self.names = tuple(names)
+        self.kind = kind  # type: ignore[assignment]
+
+    def _load(self, name: str) -> ElfInfo | None:
+        path = self.root / name
+        try:
+            with path.open("rb") as fh:
+                if fh.read(4) != b"\x7fELF":
+                    return None
+        except OSError as exc:
+            raise AuditError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+        return dataclasses.replace(analyze_elf(path), path=Path(name))
+
+
+def _directory_names(root: Path) -> list[str]:
+    names: list[str] = []
+    for current, dirs, files in os.walk(root):
+        dirs.sort()
+        for file in sorted(files):
+            full = Path(current) / file
+            if full.is_symlink() or not full.is_file():
+                continue
+            names.append(full.relative_to(root).as_posix())
+            if len(names) > _MAX_DIR_FILES:
+                raise AuditError(f"{root} has more than {_MAX_DIR_FILES} files; audit less")
+    return names
+
+
+def _open_source(path: Path, limits: WheelLimits | None) -> _Source:
+    if path.is_dir():
+        return _DirectorySource(path, _directory_names(path))
+    if not path.exists():
+        raise AuditError(f"Cannot read {path}: No such file or directory")
+    if path.suffix == ".whl":
+        return _WheelSource(path, limits)
+    source = _DirectorySource(path.parent, [path.name], kind="file")
+    if source.elf(path.name) is None:
+        raise AuditError(f"{path} is neither a wheel, a directory nor an ELF file")
+    return source
+
+
+# --------------------------------------------------------------------------------------------
+# the analysis
+
+
+def _is_extension(name: str, info: ElfInfo) -> bool:
+    module = name.rsplit("/", 1)[-1].split(".", 1)[0]
+    entry_points = (f"PyInit_{module}", f"init{module}", f"_cffi_pypyinit_{module}")
+    return any(e in info.exported_functions for e in entry_points) or (
+        f"PyModExport_{module}" in info.exported_symbols
+    )
+
+
+def _looks_like_extension(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    return bool(_EXT_NAME.search(base)) and not base.startswith("lib") and "/" in name.strip("/")
+
+
+@dataclass
+class _Analysis:
+    """Intermediate results shared by the ladder, the graph and the report."""
+
+    arch: str
+    libc: str | None
+    elfs: dict[str, ElfInfo]
+    roots: list[str]
+    trees: dict[str, Tree]
+    extensions: set[str]
+
+
+def _analyse(source: _Source, sink: EventSink, cancel: CancelToken | None) -> _Analysis | None:
+    names = [n for n in source.names if not n.endswith(_SKIP_SUFFIXES) and ".dist-info/" not in n]
+    elfs: dict[str, ElfInfo] = {}
+    for number, name in enumerate(names):
+        if cancel is not None and cancel.cancelled:
+            raise AuditError("Audit cancelled")
+        sink(Progress(number, len(names), name))
+        info = source.elf(name)
+        if info is not None:
+            elfs[name] = info
+    if not elfs:
+        return None
+    if any(n.split("/", 1)[0].endswith(".data") and "/purelib/" in n for n in elfs):
+        raise AuditError(
+            "Native files in the .data/purelib directory; a platform wheel must put them in platlib"
+        )
+    # one architecture per wheel: the first extension's (auditwheel ignores the others)
+    extensions = {n for n, i in elfs.items() if _is_extension(n, i)}
+    first = next((n for n in elfs if n in extensions), next(iter(elfs)))
+    arch = elfs[first].arch
+    elfs = {n: i for n, i in elfs.items() if i.arch == arch}
+    libc = next((i.libc for n, i in elfs.items() if i.libc and n in extensions), None) or next(
+        (i.libc for i in elfs.values() if i.libc), None
+    )
+    needed_names = {lib for info in elfs.values() for lib in info.needed}
+    roots = [n for n in elfs if n in extensions or n.rsplit("/", 1)[-1] not in needed_names]
+    search = system_search_paths(libc)
+    member_names = frozenset(source.names)
+    trees: dict[str, Tree] = {}
+    shared = None
+    for name in roots:
+        tree = dependency_tree(
+            Location(name, True),
+            elfs[name],
+            search=search,
+            members=source.elf,
+            member_names=member_names,
+            resolver_cache=shared,
+        )
+        shared = tree.cache
+        trees[name] = tree
+    return _Analysis(arch, libc, elfs, roots, trees, extensions)
+
+
+def _family(policies: Policies, libc: str | None) -> tuple[Policy, ...]:
+    family = policies.musllinux if libc == "musl" else policies.manylinux
+    return tuple(p for p in family if p.name != "linux")
+
+
+def _external_for(analysis: _Analysis, policy: Policy) -> dict[str, str | None]:
+    """Libraries outside ``policy``'s allow-list, found through any root (transitively)."""
+    allowed = _allowed(policy, analysis.arch)
+    found: dict[str, str | None] = {}
+    for tree in analysis.trees.values():
+        stack = [lib for lib in tree.info.needed]
+        seen: set[str] = set()
+        while stack:
+            soname = stack.pop()
+            if soname in seen or _is_linker(soname) or soname in allowed:
+                continue
+            seen.add(soname)
+            library = tree.libraries.get(soname)
+            location = library.location if library else None
+            if location is None or not location.in_wheel:
+                found.setdefault(soname, location.path if location else None)
+            if library is not None:
+                stack.extend(library.needed)
+    return found
+
+
+def _allowed(policy: Policy, arch: str) -> frozenset[str]:
+    """The allow-list for ``arch``. musl's loader answers to ``libc.so`` itself (musl toolchains
+    outside Alpine link that name), so it is musl's libc as much as ``libc.musl-<arch>.so.1``."""
+    allowed = policy.for_arch(arch).allowed_libraries
+    return allowed | {"libc.so"} if policy.family == "musllinux" else allowed
+
+
+def _required_versions(infos: Iterable[tuple[str, ElfInfo]]) -> dict[tuple[str, str], set[str]]:
+    """(library, version) -> files requiring it, dynamic linkers left out."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for name, info in infos:
+        for lib, versions in info.version_requirements.items():
+            if _is_linker(lib):
+                continue
+            for version in versions:
+                found.setdefault((lib, version), set()).add(name)
+    return found
+
+
+def _offences(
+    required: Mapping[tuple[str, str], set[str]],
+    policy: Policy,
+    arch: str,
+    elfs: Mapping[str, ElfInfo],
+) -> tuple[SymbolOffence, ...]:
+    table = policy.symbol_versions.get(arch, {})
+    bad: dict[str, dict[str, set[str]]] = {}
+    for (lib, version), files in required.items():
+        namespace, sep, number = version.partition("_")
+        if not sep or namespace not in table or number in table[namespace]:
+            continue
+        bad.setdefault(lib, {})[version] = set(files)
+    offences = []
+    for lib, versions in sorted(bad.items()):
+        ordered = sorted(versions, key=lambda v: _version_key(v.partition("_")[2]))
+        files = sorted({f for fs in versions.values() for f in fs})
+        used = [
+            s
+            for f in files
+            if f in elfs
+            for s in elfs[f].versioned_symbols
+            if s.library == lib and s.version in versions
+        ]
+        used.sort(key=lambda s: (_version_key(s.version.partition("_")[2]), s.name))
+        symbols = [str(s) for s in used]
+        offences.append(
+            SymbolOffence(lib, tuple(ordered), tuple(dict.fromkeys(symbols)), tuple(files))
+        )
+    return tuple(offences)
+
+
+def _blacklisted(analysis: _Analysis, policy: Policy) -> dict[str, dict[str, tuple[str, ...]]]:
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for name in analysis.roots:
+        info = analysis.elfs[name]
+        for lib in info.needed:
+            banned = policy.forbidden_symbols.get(lib)
+            if banned:
+                used = sorted(banned & info.undefined_symbols)
+                if used:
+                    found.setdefault(name, {})[lib] = tuple(used)
+    return found
+
+
+def _isa(analysis: _Analysis, external: Mapping[str, str | None]) -> str | None:
+    levels = [analysis.elfs[n].isa_level for n in analysis.roots]
+    for tree in analysis.trees.values():
+        for soname, lib in tree.libraries.items():
+            if soname in external and lib.info is not None:
+                levels.append(lib.info.isa_level)
+    present = sorted(level for level in levels if level)
+    return present[-1] if present else None
+
+
+def _rung(
+    analysis: _Analysis,
+    policy: Policy,
+    wheel_versions: Mapping[tuple[str, str], set[str]],
+    pyfpe: bool,
+) -> Rung:
+    arch = analysis.arch
+    wrong_family = (policy.family == "musllinux") != (analysis.libc == "musl")
+    if wrong_family:
+        libc = "musl" if analysis.libc == "musl" else "glibc"
+        return Rung(policy, False, False, other=(f"the files link {libc}",))
+    if arch not in policy.symbol_versions:
+        return Rung(policy, False, False, other=(f"the policy has no rules for {arch}",))
+    external = _external_for(analysis, policy)
+    too_recent = _offences(wheel_versions, policy, arch, analysis.elfs)
+    trees = analysis.trees.values()
+    bundled_infos = {
+        soname: lib.info
+        for tree in trees
+        for soname, lib in tree.libraries.items()
+        if soname in external and lib.info is not None
+    }
+    after = _offences(
+        _required_versions(bundled_infos.items()),
+        policy,
+        arch,
+        analysis.elfs,
+    )
+    blacklisted = _blacklisted(analysis, policy)
+    isa = _isa(analysis, external)
+    other = ("an extension uses PyFPE_jbuf, which no manylinux Python has",) if pyfpe else ()
+    clean = not (too_recent or blacklisted or isa or other)
+    unfound = [s for s, p in external.items() if p is None and not _LIBPYTHON.match(s)]
+    return Rung(
+        policy,
+        passes=clean and not external,
+        repairable=clean
+        and not after
+        and not unfound
+        and not any(_LIBPYTHON.match(s) for s in external),
+        too_recent=too_recent,
+        too_recent_after_repair=after,
+        blacklisted=blacklisted,
+        external=external,
+        isa=isa,
+        other=other,
+    )
+
+
+def _kind(soname: str, library: ResolvedLibrary, allowed: frozenset[str]) -> LibraryKind:
+    if _LIBPYTHON.match(soname):
+        return "libpython"
+    if library.location is not None and library.location.in_wheel:
+        return "bundled"
+    if soname in allowed or _is_linker(soname):
+        return "system"
+    return "external" if library.location is not None else "missing"
+
+
+def _graph(analysis: _Analysis, policies: Policies) -> dict[str, LibraryNode]:
+    allowed: set[str] = set()
+    for policy in _family(policies, analysis.libc):
+        allowed |= _allowed(policy, analysis.arch)
+    nodes: dict[str, LibraryNode] = {}
+    for tree in analysis.trees.values():
+        for soname, lib in tree.libraries.items():
+            previous = nodes.get(soname)
+            needed_by = tuple(
+                dict.fromkeys([*(previous.needed_by if previous else ()), *lib.needed_by])
+            )
+            nodes[soname] = LibraryNode(
+                soname=soname,
+                path=lib.location.path if lib.location else None,
+                kind=_kind(soname, lib, frozenset(allowed)),
+                needed=lib.needed,
+                needed_by=needed_by,
+            )
+    return nodes
+
+
+def _symbol_rows(elfs: Mapping[str, ElfInfo]) -> tuple[SymbolRow, ...]:
+    return tuple(
+        SymbolRow(name, s.name, s.library, s.version, s.weak)
+        for name, info in elfs.items()
+        for s in info.versioned_symbols
+    )
+
+
+def _problems(analysis: _Analysis) -> tuple[list[str], list[str]]:
+    errors, warnings = [], []
+    for name, info in analysis.elfs.items():
+        looks = name in analysis.extensions or _looks_like_extension(name)
+        if not looks:
+            continue
+        for lib in info.needed:
+            if _LIBPYTHON.match(lib):
+                errors.append(
+                    f"{name} links libpython ({lib}), which extension modules must not do. "
+                    "Have you forgotten to activate pyo3's extension-module feature?"
+                )
+        if name not in analysis.extensions:
+            module = name.rsplit("/", 1)[-1].split(".", 1)[0]
+            warnings.append(
+                f"{name}: couldn't find the symbol `PyInit_{module}` or `PyModExport_{module}`; "
+                "Python will fail to import this module. If you're using pyo3, check that "
+                f"`#[pymodule]` uses `{module}` as module name"
+            )
+    return errors, warnings
+
+
+def _report_for(source: _Source, path: Path, analysis: _Analysis | None) -> AuditReport:
+    policies = load_policies()
+    if analysis is None:
+        return AuditReport(
+            path=str(path), kind=source.kind, arch=None, libc=None, policy="none", tag="any",
+            repair_policy=None, repair_tag=None, external_libraries={}, blocking={}, ladder=(),
+            elfs=(), libraries={}, symbols=(), entries=source.entries,
+        )  # fmt: skip
+    wheel_versions = _required_versions(analysis.elfs.items())
+    pyfpe = any("PyFPE_jbuf" in analysis.elfs[n].undefined_symbols for n in analysis.extensions)
+    family = _family(policies, analysis.libc)
+    ladder = [
+        _rung(analysis, p, wheel_versions, pyfpe)
+        for p in (*_family(policies, None), *_family(policies, "musl"))
+    ]
+    ours = [r for r in ladder if r.policy in family]
+    if analysis.libc == "musl":
+        # auditwheel (and the musl loader) cannot tell musllinux_1_1 from 1_2 in a binary; the
+        # rules are the same, so we answer for the current musl as auditwheel does elsewhere.
+        latest = min(ours, key=lambda r: r.policy.priority)
+        for index, rung in enumerate(ladder):
+            if rung.policy in family and rung is not latest:
+                ladder[index] = Rung(**{
+                    **rung.__dict__,
+                    "note": f"same rules as {latest.name}; which applies depends on the musl "
+                    "version the files were built against",
+                })  # fmt: skip
+        ours = [latest]
+    best = next((r for r in ours if r.passes), None)
+    policy = best.policy if best is not None else policies.linux
+    repairable = next((r for r in ours if r.repairable), None)
+    repair = (
+        repairable.policy
+        if repairable is not None and repairable.policy.priority > policy.priority
+        else None
+    )
+    blocking = {
+        r.name: r.reasons for r in ours if r.policy.priority > policy.priority and r.reasons
+    }
+    errors, warnings = _problems(analysis)
+    most_portable = max(family, key=lambda p: p.priority)
+    trees = analysis.trees
+    elf_reports = tuple(
+        ElfReport(
+            path=name,
+            info=info,
+            is_extension=name in analysis.extensions,
+            top_level=name in analysis.roots,
+            resolved=_direct(name, info, trees),
+        )
+        for name, info in analysis.elfs.items()
+    )
+    return AuditReport(
+        path=str(path),
+        kind=source.kind,
+        arch=analysis.arch,
+        libc=analysis.libc,
+        policy=policy.name,
+        tag=platform_tag_for(policy, analysis.arch),
+        repair_policy=repair.name if repair else None,
+        repair_tag=platform_tag_for(repair, analysis.arch) if repair else None,
+        external_libraries=_external_for(analysis, most_portable),
+        blocking=blocking,
+        ladder=tuple(ladder),
+        elfs=elf_reports,
+        libraries=_graph(analysis, policies),
+        symbols=_symbol_rows(analysis.elfs),
+        errors=tuple(errors),
+        warnings=tuple(warnings),
+        entries=source.entries,
+    )
+
+
+def _direct(name: str, info: ElfInfo, trees: Mapping[str, Tree]) -> dict[str, str | None]:
+    """Where each DT_NEEDED of ``name`` resolved, from whichever tree reached it."""
+    resolved: dict[str, str | None] = {}
+    for soname in info.needed:
+        path = None
+        for tree in trees.values():
+            lib = tree.libraries.get(soname)
+            if lib is not None and lib.location is not None:
+                path = lib.location.path
+                break
+        resolved[soname] = path
+    return resolved
+
+
+def audit_path(
+    path: Path | str,
+    *,
+    sink: EventSink = null_sink,
+    cancel: CancelToken | None = None,
+    limits: WheelLimits | None = None,
+) -> AuditReport:
+    """Audit a wheel, a directory of files or one ELF file.
+
+    Raises:
+        AuditError: The input cannot be read, is not a (safe) wheel, or holds a corrupt ELF file.
+    """
+    path = Path(path)
+    source = _open_source(path, limits)
+    try:
+        analysis = _analyse(source, sink, cancel)
+        return _report_for(source, path, analysis)
+    finally:
+        source.close()
