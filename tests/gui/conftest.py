@@ -46,8 +46,12 @@ def _child_pids() -> list[int]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings_and_no_leaks(tmp_path_factory, qapp):
-    """Each test gets its own QSettings folder; after it, no task, thread or child is left."""
+def _isolated_settings_and_no_leaks(tmp_path_factory, qtbot):
+    """Each test gets its own QSettings folder; after it, no task, thread or child is left.
+
+    It requests ``qtbot`` so that its check runs before pytest-qt closes the test's widgets:
+    a task still running then is a task the test (or the page) really left behind.
+    """
     from PySide6.QtCore import QSettings
 
     from cratewright.gui.workers import running_tasks
@@ -55,9 +59,12 @@ def _isolated_settings_and_no_leaks(tmp_path_factory, qapp):
     folder = tmp_path_factory.mktemp("settings")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     yield
-    for task in running_tasks():
-        task.cancel()
-        task.wait(30_000)
+    # Let what the test started finish (a page may queue one follow-up refresh when its
+    # task ends, so this takes a few rounds at most).
+    for _round in range(5):
+        for task in running_tasks():
+            task.cancel()
+            task.wait(60_000)
     leaked = running_tasks()
     assert not leaked, f"tasks left running: {leaked}"
     deadline = time.monotonic() + 10

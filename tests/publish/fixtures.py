@@ -145,6 +145,18 @@ def stop_keyring(session: KeyringSession) -> None:
         _kill(pid)
 
 
+def _forget_viable_backends() -> None:
+    """keyring decides once per process which backends can work (jaraco's ``once``).
+
+    A window opened earlier in the same test process without a session bus has already made
+    that decision ("no Secret Service"); it must be made again for the new bus.
+    """
+    import keyring.backend
+
+    with contextlib.suppress(KeyError):  # KeyError: it has not decided anything yet
+        keyring.backend.get_all_keyring.reset()
+
+
 @contextlib.contextmanager
 def keyring_in_process(address: str | None, backend: object | None = None) -> Iterator[None]:
     """Point this process's keyring at a bus (or force a backend) for a while, then restore."""
@@ -156,6 +168,7 @@ def keyring_in_process(address: str | None, backend: object | None = None) -> It
         os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
     for name in _ENV_TO_CLEAR:
         os.environ.pop(name, None)
+    _forget_viable_backends()
     if backend is not None:
         keyring.core.set_keyring(backend)  # type: ignore[arg-type]
     else:
@@ -168,6 +181,7 @@ def keyring_in_process(address: str | None, backend: object | None = None) -> It
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+        _forget_viable_backends()
         try:
             keyring.core.init_backend()
         except Exception:  # no session bus left to probe: keyring's default choice fails

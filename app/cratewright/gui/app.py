@@ -21,6 +21,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from cratewright import __version__
+from cratewright.gui.gc_guard import ensure_main_thread_gc
 from cratewright.gui.resources import resource_path
 from cratewright.gui.settings import APPLICATION, ORGANIZATION
 
@@ -56,6 +57,7 @@ def create_application(argv: Sequence[str] = ()) -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName("cratewright")
     app = QApplication([sys.argv[0], *argv])
+    ensure_main_thread_gc()
     app.setStyle("Fusion")
     app.setWindowIcon(QIcon(str(resource_path("icons/cratewright.svg"))))
     style = resource_path("style.qss")

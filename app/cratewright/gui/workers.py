@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from cratewright.events import CancelToken, Event, EventSink
+from cratewright.gui.gc_guard import ensure_main_thread_gc
 
 __all__ = ["Task", "TaskFunction", "run_task", "running_tasks"]
 
@@ -63,9 +64,12 @@ class Task(QObject):
     failed = Signal(object, str)
     finished = Signal()
 
-    def __init__(self, function: TaskFunction, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, function: TaskFunction) -> None:
+        # No Qt parent on purpose: a task must outlive a widget that is deleted while it runs
+        # (its thread cannot be destroyed mid-run); the owner's deletion orphans it instead.
+        super().__init__()
         self.cancel_token = CancelToken()
+        self._orphaned = False
         self._lock = threading.Lock()
         self._pending: list[Event] = []
         self._outcome: tuple[Any, BaseException | None, str] | None = None
@@ -84,6 +88,11 @@ class Task(QObject):
     def cancel(self) -> None:
         """Ask the engine to stop (cargo's whole process group is killed)."""
         self.cancel_token.cancel()
+
+    def orphan(self) -> None:
+        """The owner is gone: stop the work and deliver nothing more to anyone."""
+        self._orphaned = True
+        self.cancel()
 
     @property
     def running(self) -> bool:
@@ -112,7 +121,7 @@ class Task(QObject):
             del self._pending[:_MAX_BATCH]
             more = bool(self._pending)
             outcome = self._outcome if self._thread.isFinished() and not more else None
-        if batch:
+        if batch and not self._orphaned:
             self.events.emit(batch)
         if more:
             self._timer.setInterval(0)
@@ -122,6 +131,8 @@ class Task(QObject):
             self._done = True
             self._timer.stop()
             _RUNNING.discard(self)
+            if self._orphaned:
+                return
             result, error, trace = outcome
             if error is None:
                 self.succeeded.emit(result)
@@ -141,9 +152,13 @@ def run_task(
 ) -> Task:
     """Start ``function(sink, cancel)`` in a worker thread and return its :class:`Task`.
 
-    Keep a reference to the returned task (or give it a parent) until ``finished``.
+    The task keeps itself alive until it has finished. When ``parent`` is destroyed first,
+    the task is cancelled and its callbacks are never called.
     """
-    task = Task(function, parent)
+    ensure_main_thread_gc()
+    task = Task(function)
+    if parent is not None:
+        parent.destroyed.connect(task.orphan)
     if on_events is not None:
         task.events.connect(on_events)
     if on_success is not None:
