@@ -53,12 +53,20 @@ class ResultsView(QWidget):
         self.artifacts = QTreeWidget(splitter)
         self.artifacts.setHeaderLabels(["File", "Tag", "Size"])
         self.artifacts.setRootIsDecorated(False)
-        self.artifacts.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header = self.artifacts.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.artifacts.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.artifacts.currentItemChanged.connect(self._show_contents)
         self.contents = QTreeWidget(splitter)
         self.contents.setHeaderLabels(["Contents", "Size"])
-        self.contents.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        splitter.setSizes([640, 380])
+        contents_header = self.contents.header()
+        contents_header.setStretchLastSection(False)
+        contents_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        contents_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        splitter.setSizes([560, 440])
         row = QHBoxLayout()
         self.summary = QLabel("No build yet.", self)
         self.folder_button = QPushButton("Show in folder", self)
@@ -82,7 +90,6 @@ class ResultsView(QWidget):
             item.setData(0, Qt.ItemDataRole.UserRole, str(path))
             item.setToolTip(0, str(path))
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.artifacts.resizeColumnToContents(1)
         if self._paths:
             self.artifacts.setCurrentItem(self.artifacts.topLevelItem(0))
             folder = self._paths[0].parent
@@ -135,7 +142,6 @@ class ResultsView(QWidget):
             folder.setText(1, human_size(sizes[prefix]))
             folder.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.contents.expandAll()
-        self.contents.resizeColumnToContents(1)
 
     def _show_folder(self) -> None:
         if self._paths:

@@ -213,9 +213,7 @@ class BuildPage(Page):
             from cratewright.gui.sdist_panel import SdistPanel
         except ImportError:
             return None
-        panel = SdistPanel(self.state, self.tabs)
-        panel.message.connect(self.state.status)
-        return panel
+        return SdistPanel(self.state, self.tabs)
 
     def project_changed(self, overview: ProjectOverview | None) -> None:
         """Load this project's saved options; reset log, diagnostics and results."""
