@@ -49,3 +49,21 @@ def test_colours_become_formats_and_copy_has_no_escapes(qtbot, tmp_path: Path) -
     view.save_to(target)
     assert target.read_text() == "error: mismatched types\nplain\n"
     assert [p.name for p in tmp_path.iterdir()] == ["build.log"]  # no temp file left
+
+
+def test_a_palette_switch_changes_the_colours_of_new_lines(qtbot) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    view = LogView()
+    qtbot.addWidget(view)
+    view.append_lines(["\x1b[33mwarning\x1b[0m"])
+    view.flush()
+    light_yellow = view.document().firstBlock().begin().fragment().charFormat().foreground()
+    dark = QPalette(view.palette())
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    view.setPalette(dark)
+    view.append_lines(["\x1b[33mwarning\x1b[0m"])
+    view.flush()
+    dark_yellow = view.document().lastBlock().begin().fragment().charFormat().foreground()
+    assert light_yellow.color() != dark_yellow.color()
+    assert dark_yellow.color().lightness() > light_yellow.color().lightness()

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
@@ -129,6 +129,13 @@ class LogView(QPlainTextEdit):
             raise
 
     # -- drawing ----------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow a switch between light and dark system palettes (for lines drawn next)."""
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colours = self._palette_colours()
+            self._formats.clear()
+        super().changeEvent(event)
 
     def _palette_colours(self) -> tuple[str, ...]:
         base = self.palette().color(QPalette.ColorRole.Base)

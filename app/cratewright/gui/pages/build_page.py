@@ -389,7 +389,9 @@ class BuildPage(Page):
     def _label_diagnostics(self, errors: int, warnings: int) -> None:
         index = self.tabs.indexOf(self.diagnostics)
         if errors or warnings:
-            self.tabs.setTabText(index, f"Diagnostics ({errors} errors, {warnings} warnings)")
+            plural_e, plural_w = "s" * (errors != 1), "s" * (warnings != 1)
+            counts = f"{errors} error{plural_e}, {warnings} warning{plural_w}"
+            self.tabs.setTabText(index, f"Diagnostics ({counts})")
         else:
             self.tabs.setTabText(index, "Diagnostics")
 

@@ -127,7 +127,6 @@ class OverviewPage(Page):
         self.targets = QTreeWidget(targets_box)
         self.targets.setHeaderLabels(["Target", "Kind", "Crate types", "Source"])
         self.targets.setRootIsDecorated(False)
-        self.targets.setMaximumHeight(130)
         targets_layout.addWidget(self.targets)
         layout.addWidget(targets_box)
 
@@ -211,6 +210,11 @@ class OverviewPage(Page):
             )
         for column in range(3):
             self.targets.resizeColumnToContents(column)
+        rows = max(self.targets.topLevelItemCount(), 1)
+        row_height = max(self.targets.sizeHintForRow(0), self.fontMetrics().height() + 4)
+        frame = 2 * self.targets.frameWidth()
+        height = self.targets.header().sizeHint().height() + rows * row_height + frame + 4
+        self.targets.setFixedHeight(min(height, 200))
         self.dependencies.setText("\n".join(meta.requires_dist) or "none")
         scripts = {**meta.scripts, **meta.gui_scripts}
         self.scripts.setText(
