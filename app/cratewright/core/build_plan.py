@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cratewright.core.bindings import Bindings, detect_bindings
+from cratewright.core.bindings import Bindings
 from cratewright.core.cargo_metadata import CargoMetadata, load_cargo_metadata
 from cratewright.core.interpreters import (
     InterpreterInfo,
@@ -23,9 +23,10 @@ from cratewright.core.interpreters import (
     no_interpreters_error,
     resolve_interpreters,
 )
-from cratewright.core.layout import ProjectLayout, determine_layout, module_name_for
+from cratewright.core.layout import ProjectLayout
 from cratewright.core.maturin_config import AUDITWHEEL_MODES
-from cratewright.core.metadata import CoreMetadata, resolve_metadata
+from cratewright.core.metadata import CoreMetadata
+from cratewright.core.overview import describe_project
 from cratewright.core.project import Project, open_project
 from cratewright.core.rust_target import RustTarget, host_target, parse_target
 from cratewright.core.zig import default_zig_compatibility, require_zig
@@ -241,19 +242,11 @@ def plan_build(options: BuildOptions, *, sink: EventSink = null_sink) -> BuildPl
         sink(Message("warning", f"⚠️  Warning: unknown key [tool.maturin] {key} is ignored"))
     flags = _cargo_flags(options, project)
     cargo = load_cargo_metadata(project.cargo_toml, cargo_flags=flags)
-    bindings = detect_bindings(cargo, options.bindings or project.maturin.bindings)
+    described = describe_project(project, cargo, bindings=options.bindings, sink=sink)
+    bindings, layout, metadata = described.bindings, described.layout, described.metadata
     sink(Message("info", f"🔗 Found {bindings.label} bindings"))
-    module = module_name_for(project, is_bin=bindings.kind == "bin")
-    layout = determine_layout(project, module)
     if layout.is_mixed:
         sink(Message("info", "🍹 Building a mixed python/rust project"))
-    metadata = resolve_metadata(
-        cargo.root_package,
-        project.pyproject,
-        project_dir=project.project_root,
-        workspace_root=cargo.workspace_root,
-        sink=sink,
-    )
     if bindings.kind == "bin" and metadata.scripts:
         raise ConfigError("Defining scripts and working with a binary doesn't mix well")
     target = parse_target(options.target) if options.target else host_target()

@@ -17,7 +17,7 @@ from cratewright.core.metadata import CoreMetadata, resolve_metadata
 from cratewright.core.project import Project, open_project
 from cratewright.events import EventSink, null_sink
 
-__all__ = ["ProjectOverview", "load_overview"]
+__all__ = ["ProjectOverview", "describe_project", "load_overview"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,31 @@ class ProjectOverview:
         return self.cargo_metadata.targets()
 
 
+def describe_project(
+    project: Project,
+    cargo: CargoMetadata,
+    *,
+    bindings: str | None = None,
+    sink: EventSink = null_sink,
+) -> ProjectOverview:
+    """Bindings, layout and metadata of an opened project, from cargo's view of it.
+
+    The one place these three decisions are made: the GUI's overview, ``plan_build`` and the
+    sdist all call it. ``bindings`` forces a binding kind (``-b``), else ``[tool.maturin]``'s
+    or the detected one is used.
+    """
+    detected = detect_bindings(cargo, bindings or project.maturin.bindings)
+    layout = determine_layout(project, module_name_for(project, is_bin=detected.kind == "bin"))
+    metadata = resolve_metadata(
+        cargo.root_package,
+        project.pyproject,
+        project_dir=project.project_root,
+        workspace_root=cargo.workspace_root,
+        sink=sink,
+    )
+    return ProjectOverview(project, cargo, detected, layout, metadata)
+
+
 def load_overview(
     path: Path | None, *, cwd: Path | None = None, sink: EventSink = null_sink
 ) -> ProjectOverview:
@@ -61,13 +86,4 @@ def load_overview(
     """
     project = open_project(path, cwd=cwd)
     cargo = load_cargo_metadata(project.cargo_toml, cargo_flags=())
-    bindings = detect_bindings(cargo, project.maturin.bindings)
-    layout = determine_layout(project, module_name_for(project, is_bin=bindings.kind == "bin"))
-    metadata = resolve_metadata(
-        cargo.root_package,
-        project.pyproject,
-        project_dir=project.project_root,
-        workspace_root=cargo.workspace_root,
-        sink=sink,
-    )
-    return ProjectOverview(project, cargo, bindings, layout, metadata)
+    return describe_project(project, cargo, sink=sink)

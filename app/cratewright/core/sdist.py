@@ -22,10 +22,10 @@ from typing import Any
 
 import tomlkit
 
-from cratewright.core.bindings import detect_bindings
 from cratewright.core.cargo_metadata import CargoMetadata, load_cargo_metadata
-from cratewright.core.layout import ProjectLayout, determine_layout, module_name_for
-from cratewright.core.metadata import CoreMetadata, resolve_metadata
+from cratewright.core.layout import ProjectLayout
+from cratewright.core.metadata import CoreMetadata
+from cratewright.core.overview import describe_project
 from cratewright.core.project import Project, open_project
 from cratewright.core.readme_license import check_pep639_glob, glob_files
 from cratewright.core.sdist_archive import write_sdist
@@ -243,15 +243,8 @@ def _context(
         # Optional path dependencies must travel too, so ask with every feature on.
         cargo = load_cargo_metadata(project.cargo_toml, cargo_flags=("--all-features",))
         deps = find_path_deps(cargo, sink=sink)
-    bindings = detect_bindings(cargo, project.maturin.bindings)
-    layout = determine_layout(project, module_name_for(project, is_bin=bindings.kind == "bin"))
-    metadata = resolve_metadata(
-        cargo.root_package,
-        project.pyproject,
-        project_dir=project.project_root,
-        workspace_root=cargo.workspace_root,
-        sink=sink,
-    )
+    described = describe_project(project, cargo, sink=sink)
+    layout, metadata = described.layout, described.metadata
     pyproject = project.pyproject_toml.resolve()
     workspace_root = cargo.workspace_root.resolve()
     root = _common([workspace_root, pyproject, *(d.crate_dir.resolve() for d in deps)])

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from cratewright.core.audit.report import AuditReport, Rung
 from cratewright.core.audit.wheelfile import WheelEntry
+from cratewright.gui.formatting import human_size
 
 __all__ = [
     "KIND_COLOURS",
@@ -42,7 +43,6 @@ __all__ = [
     "LadderView",
     "SizeChart",
     "SymbolTable",
-    "human_size",
 ]
 
 #: Semantic accents per library kind (readable on light and dark backgrounds).
@@ -61,16 +61,6 @@ _KIND_TEXT = {
     "libpython": "libpython",
 }
 _OK, _WARN, _BAD = "#3fa34d", "#d9822b", "#d64545"
-
-
-def human_size(size: int) -> str:
-    """1536 -> '1.5 KiB'."""
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
 
 
 def _legend() -> QLabel:

@@ -19,17 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["ResultsView", "human_size"]
+from cratewright.gui.formatting import human_size
 
-
-def human_size(size: int) -> str:
-    """1536 -> "1.5 KiB"."""
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
+__all__ = ["ResultsView"]
 
 
 def _tag_of(path: Path) -> str:
