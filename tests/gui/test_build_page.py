@@ -172,3 +172,29 @@ def test_also_build_sdist_builds_the_wheel_from_it(qtbot, tmp_path: Path) -> Non
     assert [p.name for p in page.results.paths][-1] == sdist.name
     assert "Building wheels from source distribution" in page.log.plain_text()
     assert len(window.state.wheels) == 1 and window.state.wheels[0].parent == tmp_path
+
+
+def test_interpreters_picked_in_the_state_get_one_wheel_each(qtbot, tmp_path: Path) -> None:
+    from cratewright.core.interpreters import list_interpreters
+
+    listing = list_interpreters()
+    by_minor = {
+        found.info.minor: found.info
+        for found in listing.working
+        if found.info is not None
+        and found.info.implementation == "cpython"
+        and found.info.minor >= 9
+        and not found.info.gil_disabled
+    }
+    assert len(by_minor) >= 2, "this test needs two CPython minor versions on the machine"
+    picked = [by_minor[minor] for minor in sorted(by_minor)[:2]]
+    window = _build_page_with_out(qtbot, TEST_CRATES / "pyo3-pure", tmp_path)
+    window.state.set_interpreters(tuple(info.executable for info in picked))
+    page = window.build_page
+    assert str(picked[0].executable) in page.selection.text()
+    with qtbot.waitSignal(page.build_finished, timeout=600_000) as finished:
+        page.build_button.click()
+    assert finished.args[0], page.log.plain_text()
+    tags = sorted(path.name.split("-")[2] for path in window.state.wheels)
+    assert tags == sorted(info.python_tag for info in picked)
+    assert sorted(tmp_path.glob("*.whl")) == sorted(window.state.wheels)
