@@ -31,7 +31,20 @@ BUILDABLE_CRATES = (
     "hello-bin",
     "workspace",
     "license-readme",
+    "pyo3-sqlite",
 )
+
+
+def forget_patched_cargo_output(lib_name: str) -> None:
+    """Make cargo relink ``lib<lib_name>.so`` after maturin 1.16 repaired a wheel of it.
+
+    maturin moves cargo's output to target/maturin/ and runs patchelf on it in place, but that
+    file is a hard link of target/<profile>/deps/lib<name>.so, so the next build (ours or
+    maturin's) would package the patched copy. Removing the links makes cargo relink it.
+    """
+    target = Path(os.environ["CARGO_TARGET_DIR"])
+    for folder in ("maturin", "debug", "debug/deps", "release", "release/deps"):
+        (target / folder / f"lib{lib_name}.so").unlink(missing_ok=True)
 
 
 def run_cratewright(

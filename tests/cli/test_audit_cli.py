@@ -7,8 +7,11 @@ fresh venv and proves the import loads the bundled copy, not the system one.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -16,13 +19,15 @@ from pathlib import Path
 
 import pytest
 
+import cratewright
 from cratewright.core.audit import analyze_elf
-from tests.conftest import TEST_CRATES, run_cratewright
+from tests.conftest import TEST_CRATES, forget_patched_cargo_output, run_cratewright
 from tests.core.test_audit_support import make_wheel, private_extension
 
 AUDITWHEEL = Path(sys.executable).parent / "auditwheel"
 SQLITE = TEST_CRATES / "pyo3-sqlite"
 EXT = "pyo3_sqlite/pyo3_sqlite.cpython-311-x86_64-linux-gnu.so"
+SQLITE_SBOM = "pyo3_sqlite-0.1.0.dist-info/sboms/auditwheel.cdx.json"
 
 
 def test_audit_json_for_several_inputs(tmp_path: Path) -> None:
@@ -79,6 +84,7 @@ def test_audit_bad_input_messages(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def sqlite_unrepaired(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sqlite-warn")
+    forget_patched_cargo_output("pyo3_sqlite")  # a maturin run before may have left a patched copy
     proc = run_cratewright(
         "build", "-m", SQLITE, "-i", sys.executable, "--auditwheel", "warn", "-o", out
     )
@@ -164,6 +170,7 @@ def test_build_auditwheel_repair_writes_only_the_repaired_wheel(tmp_path: Path) 
     assert wheel.name == "pyo3_sqlite-0.1.0-cp311-cp311-manylinux_2_34_x86_64.whl"
     with zipfile.ZipFile(wheel) as zf:
         assert any(n.startswith("pyo3_sqlite.libs/libsqlite3-") for n in zf.namelist())
+        assert SQLITE_SBOM in zf.namelist()
 
     # a repair that cannot succeed (policy below the symbol versions) leaves the out dir empty
     failed = tmp_path / "failed"
@@ -172,3 +179,41 @@ def test_build_auditwheel_repair_writes_only_the_repaired_wheel(tmp_path: Path) 
     assert proc.returncode == 1
     assert "Re-run with `--auditwheel=repair`" in proc.stderr
     assert not failed.exists() or list(failed.iterdir()) == []
+
+
+@pytest.mark.cargo
+@pytest.mark.oracle
+def test_repair_sbom_is_maturins(sqlite_unrepaired: Path, tmp_path: Path) -> None:
+    proc = run_cratewright("repair", sqlite_unrepaired, "-o", tmp_path / "ours")
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(proc.stdout.strip()) as zf:
+        ours = zf.read(SQLITE_SBOM)
+        record = zf.read("pyo3_sqlite-0.1.0.dist-info/RECORD").decode()
+    digest = base64.urlsafe_b64encode(hashlib.sha256(ours).digest()).rstrip(b"=").decode()
+    assert f"{SQLITE_SBOM},sha256={digest},{len(ours)}" in record.splitlines()
+
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    forget_patched_cargo_output("pyo3_sqlite")
+    try:
+        done = subprocess.run(
+            [str(bin_dir / "maturin"), "build", "-i", sys.executable, "-o", str(tmp_path / "m")],
+            cwd=SQLITE, capture_output=True, text=True, env=env, timeout=1200, check=False,
+        )  # fmt: skip
+    finally:
+        forget_patched_cargo_output("pyo3_sqlite")
+    assert done.returncode == 0, done.stderr
+    (theirs_wheel,) = (tmp_path / "m").glob("*.whl")
+    with zipfile.ZipFile(theirs_wheel) as zf:
+        theirs = zf.read(SQLITE_SBOM)
+
+    # byte for byte the same document, except that the tool is named cratewright
+    assert json.loads(theirs)["metadata"]["tools"][0]["name"] == "maturin"
+    assert json.loads(ours)["metadata"]["tools"] == [
+        {"name": "cratewright", "version": cratewright.__version__}
+    ]
+    untooled = [re.sub(rb'"tools": \[[^\]]*\]', b'"tools": []', d) for d in (ours, theirs)]
+    assert untooled[0] == untooled[1]
+    components = json.loads(ours)["components"]
+    assert components[1]["name"] == "libsqlite3-0"
+    assert components[1]["purl"].startswith("pkg:deb/debian/libsqlite3-0@")

@@ -4,14 +4,17 @@ Like ``auditwheel repair``: every library outside the target policy's allow-list
 ``<dist>.libs/`` under a hash-suffixed name (so two wheels bundling different builds of the same
 library never clash in one process), its SONAME is set to that name, every DT_NEEDED naming it
 is rewritten, and each file that needs a copy gets an RPATH through ``$ORIGIN``. The WHEEL tags
-and the file name get the new platform tag and RECORD is rewritten. The new wheel is written
-to a temporary file in the output directory and renamed at the very end, so the original wheel
-stays untouched until the repaired one is complete, and a failure leaves nothing behind.
+and the file name get the new platform tag, ``<dist-info>/sboms/auditwheel.cdx.json`` records
+the OS packages the copies came from (as maturin does; see :mod:`repair_sbom`), and RECORD is
+rewritten. The new wheel is written to a temporary file in the output directory and renamed at
+the very end, so the original wheel stays untouched until the repaired one is complete, and a
+failure leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import base64
+import email.parser
 import hashlib
 import os
 import posixpath
@@ -23,7 +26,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from cratewright.core.audit.os_packages import find_os_packages
 from cratewright.core.audit.patchelf import find_patchelf, patch_file
+from cratewright.core.audit.repair_sbom import AUDITWHEEL_SBOM, auditwheel_sbom
 from cratewright.core.audit.report import AuditReport, Rung, audit_path, platform_tag_for
 from cratewright.core.audit.resolve import Location, expand_origin
 from cratewright.core.audit.verdict import parse_compatibility_value
@@ -42,6 +47,7 @@ __all__ = [
 ]
 
 _COPY_CHUNK = 1 << 20
+_MAX_METADATA = 16 << 20
 
 
 @dataclass(frozen=True)
@@ -276,6 +282,47 @@ def _patch_tree(
     return added
 
 
+def _name_and_version(archive: WheelArchive, plan: RepairPlan) -> tuple[str, str]:
+    """The project's ``Name`` and ``Version`` from METADATA (the file name's as a fallback)."""
+    fallback = parse_wheel_name(plan.wheel.name)
+    name = fallback.distribution if fallback else ""
+    version = fallback.version if fallback else ""
+    metadata = f"{archive.dist_info}/METADATA"
+    if metadata in archive:
+        text = archive.read(metadata, _MAX_METADATA).decode("utf-8", "replace")
+        headers = email.parser.Parser().parsestr(text, headersonly=True)
+        name = str(headers.get("Name") or name).strip()
+        version = str(headers.get("Version") or version).strip()
+    return name, version
+
+
+def _write_os_package_sbom(
+    archive: WheelArchive, plan: RepairPlan, scratch: Path, sink: EventSink
+) -> str | None:
+    """Write the auditwheel SBOM into the tree; returns its member name, None if not written."""
+    if not plan.grafts:
+        return None
+    packages = find_os_packages(g.source for g in plan.grafts)
+    name, version = _name_and_version(archive, plan)
+    data = auditwheel_sbom(name, version, packages)
+    if data is None:
+        return None
+    member = f"{archive.dist_info}/{AUDITWHEEL_SBOM}"
+    sink(Status(f"Recording the OS packages of the bundled libraries in {member}"))
+    target = scratch / member
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return member
+
+
+def _with_member(meta: list[str], member: str | None) -> list[str]:
+    """``meta`` with ``member`` added in name order, the others left in their order."""
+    if member is None or member in meta:
+        return meta
+    at = next((i for i, n in enumerate(meta) if n > member), len(meta))
+    return [*meta[:at], member, *meta[at:]]
+
+
 def _write_wheel(
     archive: WheelArchive,
     names: list[str],
@@ -284,13 +331,15 @@ def _write_wheel(
     plan: RepairPlan,
     out: Path,
     cancel: CancelToken | None,
+    sbom: str | None = None,
 ) -> Path:
     dist_info = archive.dist_info
     record_name = f"{dist_info}/RECORD"
     wheel_name = f"{dist_info}/WHEEL"
     body = [n for n in names if not n.startswith(f"{dist_info}/")]
     meta = [n for n in names if n.startswith(f"{dist_info}/") and n != record_name]
-    order = [*body, *added, *meta]
+    order = [*body, *added, *_with_member(meta, sbom)]
+    libraries = set(added)
     date_time = zip_date_time()
     wheel_text = _retag_wheel_file(
         (scratch / wheel_name).read_text(encoding="utf-8", errors="replace"), plan.platform_tag
@@ -312,7 +361,8 @@ def _write_wheel(
                     info.external_attr = original.external_attr or (0o644 << 16)
                 else:
                     info = zipfile.ZipInfo(name, date_time=date_time)
-                    info.external_attr = (stat.S_IFREG | 0o755) << 16
+                    mode = 0o755 if name in libraries else 0o644
+                    info.external_attr = (stat.S_IFREG | mode) << 16
                 info.create_system = 3
                 info.compress_type = zipfile.ZIP_DEFLATED
                 zf.writestr(info, data)
@@ -340,6 +390,7 @@ def repair_wheel(
     plat: str | None = None,
     platform_tag: str | None = None,
     report: AuditReport | None = None,
+    os_package_sbom: bool = True,
     sink: EventSink = null_sink,
     cancel: CancelToken | None = None,
 ) -> RepairResult:
@@ -352,6 +403,8 @@ def repair_wheel(
         plat: Target policy; default: the best one bundling can reach.
         platform_tag: Exact platform tag to write (default: from the policy).
         report: An audit of ``wheel`` already made (saves a second audit).
+        os_package_sbom: Write ``sboms/auditwheel.cdx.json`` naming the OS packages of the
+            bundled libraries (maturin's ``[tool.maturin.sbom] auditwheel``, on by default).
 
     Raises:
         AuditError: The wheel is unreadable, cannot reach the policy, or patchelf failed.
@@ -374,9 +427,10 @@ def repair_wheel(
         scratch = Path(tmp)
         names = _extract(archive, scratch)
         added = _patch_tree(report, plan, scratch, patchelf, sink)
+        sbom = _write_os_package_sbom(archive, plan, scratch, sink) if os_package_sbom else None
         if cancel is not None and cancel.cancelled:
             raise BuildCancelled("Repair cancelled; no wheel was written.")
-        path = _write_wheel(archive, names, added, scratch, plan, Path(out_dir), cancel)
+        path = _write_wheel(archive, names, added, scratch, plan, Path(out_dir), cancel, sbom)
     sink(Message("info", f"🩹 Repaired wheel ({plan.policy}) written to {path}"))
     return RepairResult(path=path, plan=plan)
 
