@@ -156,7 +156,10 @@ class MetadataPage(Page):
         self.summary_label.setWordWrap(True)
         self.undo_button = QPushButton("Undo", self)
         self.redo_button = QPushButton("Redo", self)
-        self.reload_button = QPushButton("Reload", self)
+        self.reload_button = QPushButton("Re-read files", self)
+        self.reload_button.setToolTip(
+            "Read pyproject.toml and Cargo.toml again from disk; unsaved edits are dropped"
+        )
         self.save_button = QPushButton("Save…", self)
         self.save_button.setDefault(True)
         self.undo_button.setShortcut(QKeySequence.StandardKey.Undo)
