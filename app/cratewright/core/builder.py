@@ -156,6 +156,7 @@ def build_wheels(
         tag = f"{job.python_tag}-{job.abi_tag}-{platform}"
         if bundle and plan.auditwheel == "repair":
             path = _write_repaired(plan, job, compiled, tag, policy, sink=sink, cancel=cancel)
+            tag = "-".join(path.name.removesuffix(".whl").split("-")[-3:])  # repair retags
         else:
             path = _write_wheel(plan, job, compiled, tag, sink=sink, cancel=cancel)
         sink(Message("info", f"📦 Built wheel for {_for_whom(job)} to {path}"))
