@@ -178,7 +178,7 @@ class WelcomePanel(QWidget):
         row.addWidget(open_button)
         row.addStretch(1)
         layout.addLayout(row)
-        layout.addWidget(QLabel("Recent projects:", self))
+        layout.addWidget(QLabel("Recent projects (double-click to open):", self))
         self.recent = QListWidget(self)
         self.recent.itemActivated.connect(
             lambda item: self.open_path.emit(Path(item.data(Qt.ItemDataRole.UserRole)))
