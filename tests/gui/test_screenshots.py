@@ -37,3 +37,12 @@ def test_screenshot_of_a_broken_project_renders_the_error_and_fails(tmp_path: Pa
     assert "Traceback" not in proc.stderr
     assert "could not open" in proc.stderr
     assert [p.name for p in out.iterdir()] == ["error.png"]
+
+
+def test_no_display_is_a_clear_error_not_a_qt_abort() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    proc = run_cratewright("gui", TEST_CRATES / "hello-bin", env=env)
+    assert proc.returncode == 1
+    assert "no display to open the cratewright window on" in proc.stderr
+    assert "xvfb-run" in proc.stderr

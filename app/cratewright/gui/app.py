@@ -111,8 +111,18 @@ def _start_loading(path: Path) -> Future[ProjectOverview]:
 def run(argv: Sequence[str]) -> int:
     """Run the app; returns the process exit code."""
     args = _parse(argv)
-    if args.screenshot is not None and not os.environ.get("DISPLAY"):
+    headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if args.screenshot is not None and headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif headless and sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM"):
+        # Qt would abort with a core dump and a page about platform plugins.
+        print(
+            "error: no display to open the cratewright window on (neither DISPLAY nor "
+            "WAYLAND_DISPLAY is set)\n  hint: run it in a desktop session, under "
+            "`xvfb-run -a cratewright gui ...`, or render pages with --screenshot DIR",
+            file=sys.stderr,
+        )
+        return 1
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
