@@ -239,3 +239,32 @@ def test_a_hung_keyring_does_not_freeze_the_window(
     assert "locked" in page.credential_label.text()
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert ticks and max(gaps) < 0.4, "the event loop kept running while the keyring hung"
+
+
+def test_network_failure_offers_retry_which_then_uploads(
+    qtbot, app_state, tmp_path: Path, pypi_server: PypiServer, leak_guard: LeakGuard
+) -> None:
+    leak_guard.secret(pypi_server.password)
+    repo = repository_from_url(pypi_server.url)
+    store_credential(repo, pypi_server.username, pypi_server.password)
+    wheel = make_wheel(tmp_path)
+    before = wheel.read_bytes()
+    page = _page(qtbot, app_state, leak_guard)
+    app_state.set_artifacts((wheel,), None)
+    page.select_repository("custom", pypi_server.url)
+    page.wait_idle()
+    pypi_server.stop()
+    page.publish()
+    qtbot.waitUntil(lambda: page.retry_button.isVisible(), timeout=120_000)
+    page.wait_idle()
+    assert "Retry" in page.message.text()
+    assert page.result is None
+    assert wheel.read_bytes() == before  # a failed upload never touches the local file
+    pypi_server.start()
+    page.retry_button.click()
+    qtbot.waitUntil(lambda: page.result is not None, timeout=120_000)
+    page.wait_idle()
+    assert not page.retry_button.isVisible()
+    assert page.skip_existing.isChecked()
+    assert (pypi_server.packages / wheel.name).read_bytes() == before
+    leak_guard.output("page", _visible_text(page))

@@ -302,6 +302,15 @@ class PypiServer:
     packages: Path
     log_file: Path
     process: subprocess.Popen[bytes] | None = None
+    argv: tuple[str, ...] = ()
+
+    def start(self) -> None:
+        """Start (or restart, on the same port and files) and wait until it answers."""
+        self.process = subprocess.Popen(
+            self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        _wait_until_up(self)
 
     @property
     def url(self) -> str:
@@ -364,14 +373,13 @@ def pypi_server(tmp_path: Path) -> Iterator[PypiServer]:
     command = [str(pypi_server_bin)] if pypi_server_bin.exists() else [
         sys.executable, "-m", "pypiserver",
     ]  # fmt: skip
-    server.process = subprocess.Popen(
-        [*command, "run", "-i", "127.0.0.1", "-p", str(server.port), "-P", str(htpasswd),
-         "-a", "update", "--disable-fallback", "--log-file", str(server.log_file),
-         "--log-stream", "none", str(packages)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    server.argv = (
+        *command, "run", "-i", "127.0.0.1", "-p", str(server.port), "-P", str(htpasswd),
+        "-a", "update", "--disable-fallback", "--log-file", str(server.log_file),
+        "--log-stream", "none", str(packages),
     )  # fmt: skip
     try:
-        _wait_until_up(server)
+        server.start()
         yield server
     finally:
         server.stop()
