@@ -23,6 +23,7 @@ from cratewright.core.audit import (
     parse_compatibility,
     parse_compatibility_value,
 )
+from cratewright.core.audit.resolve import SearchPaths
 from cratewright.errors import AuditError, ConfigError
 from cratewright.events import Event, Message
 
@@ -330,6 +331,8 @@ def test_musllinux_requested_on_glibc_library(tmp_path: Path) -> None:
     decision = decide([so], sink, requested=["musllinux_1_2"], mode="warn")
     assert decision.platform_tag == "musllinux_1_2_x86_64"
     assert decision.external_libraries == {str(so): ["libgcc_s.so.1"]}
+    assert decision.missing_libraries == {}
+    assert "    libgcc_s.so.1 => /" in sink.texts("info")[0]
 
 
 # ---------------------------------------------------------------------------- external libraries
@@ -337,6 +340,7 @@ def test_musllinux_requested_on_glibc_library(tmp_path: Path) -> None:
 
 @pytest.fixture
 def linked_to_private_lib(tmp_path: Path) -> Path:
+    """libuser.so needs libhelper.so, found next to it through RUNPATH $ORIGIN."""
     helper = gcc(
         tmp_path, "libhelper", "int helper(void) { return 42; }\n", "-Wl,-soname,libhelper.so"
     )
@@ -346,6 +350,7 @@ def linked_to_private_lib(tmp_path: Path) -> Path:
         "int helper(void);\nint use(void) { return helper(); }\n",
         f"-L{helper.parent}",
         "-lhelper",
+        "-Wl,-rpath,$ORIGIN",
     )
 
 
@@ -355,10 +360,12 @@ def test_external_library_warn(linked_to_private_lib: Path) -> None:
     assert decision.policy == "manylinux_2_5"
     assert decision.platform_tag == "manylinux1_x86_64.manylinux_2_5_x86_64"
     assert decision.external_libraries == {str(linked_to_private_lib): ["libhelper.so"]}
+    assert decision.missing_libraries == {}
+    helper = os.path.realpath(linked_to_private_lib.parent / "libhelper.so")
     assert sink.texts("info") == [
         "🔗 External shared libraries to be copied into the wheel:\n"
         f"  {linked_to_private_lib} requires:\n"
-        "    libhelper.so"
+        f"    libhelper.so => {helper}"
     ]
     assert sink.texts("warning") == [
         "⚠️  Warning: Your library requires copying the above external libraries. "
@@ -392,6 +399,167 @@ def test_external_library_with_requested_tag(linked_to_private_lib: Path) -> Non
     decision = decide([linked_to_private_lib], requested=["2_28"], mode="warn")
     assert decision.platform_tag == "manylinux_2_28_x86_64"
     assert decision.external_libraries
+
+
+# ---------------------------------------------------------------------------- missing libraries
+# maturin resolves the dependency tree of a file that links anything outside the allow-list
+# (lddtree) and lists each library to bundle as "name => path" or "name => not found"; only
+# repair fails on a library it cannot locate. Allow-listed libraries are never looked up.
+
+
+@pytest.fixture
+def linked_to_missing_lib(tmp_path: Path) -> Path:
+    """libuser.so needs libhelper.so, which is on no search path (it was only linked against)."""
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    gcc(hidden, "libhelper", "int helper(void) { return 42; }\n", "-Wl,-soname,libhelper.so")
+    return gcc(
+        tmp_path,
+        "libuser",
+        "int helper(void);\nint use(void) { return helper(); }\n",
+        f"-L{hidden}",
+        "-lhelper",
+    )
+
+
+def _missing_listing(path: Path, *lines: str) -> list[str]:
+    body = "".join(f"\n    {line}" for line in lines)
+    return [f"🔗 External shared libraries to be copied into the wheel:\n  {path} requires:{body}"]
+
+
+def test_missing_library_warn_lists_it_as_not_found(linked_to_missing_lib: Path) -> None:
+    sink = Sink()
+    decision = decide([linked_to_missing_lib], sink, mode="warn")
+    assert decision.platform_tag == "manylinux1_x86_64.manylinux_2_5_x86_64"
+    assert decision.external_libraries == {str(linked_to_missing_lib): ["libhelper.so"]}
+    assert decision.missing_libraries == {str(linked_to_missing_lib): ["libhelper.so"]}
+    assert sink.texts("info") == _missing_listing(
+        linked_to_missing_lib, "libhelper.so => not found"
+    )
+    assert sink.texts("warning") == [
+        "⚠️  Warning: Your library requires copying the above external libraries. "
+        "Re-run with `--auditwheel=repair` to copy them into the wheel."
+    ]
+
+
+def test_missing_library_check_fails_like_any_external_library(
+    linked_to_missing_lib: Path,
+) -> None:
+    sink = Sink()
+    with pytest.raises(AuditError) as info:
+        decide([linked_to_missing_lib], sink, mode="check")
+    assert info.value.message == (
+        "Your library requires copying the above external libraries. "
+        "Re-run with `--auditwheel=repair` to copy them."
+    )
+    assert sink.texts("info") == _missing_listing(
+        linked_to_missing_lib, "libhelper.so => not found"
+    )
+
+
+def test_missing_library_repair_fails_before_writing(linked_to_missing_lib: Path) -> None:
+    sink = Sink()
+    with pytest.raises(AuditError) as info:
+        decide([linked_to_missing_lib], sink, mode="repair")
+    assert info.value.message == (
+        "Cannot repair wheel, because required library libhelper.so could not be located."
+    )
+    assert sink.texts("info") == _missing_listing(
+        linked_to_missing_lib, "libhelper.so => not found"
+    )
+
+
+def test_missing_library_skip_is_not_looked_at(linked_to_missing_lib: Path) -> None:
+    sink = Sink()
+    decision = decide([linked_to_missing_lib], sink, mode="skip")
+    assert (decision.platform_tag, decision.audited) == ("linux_x86_64", False)
+    assert decision.missing_libraries == {} and sink.events == []
+
+
+def test_ld_library_path_finds_it(
+    linked_to_missing_lib: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loader's (and lddtree's) LD_LIBRARY_PATH counts: then repair can bundle it."""
+    hidden = linked_to_missing_lib.parent / "hidden"
+    monkeypatch.setenv("LD_LIBRARY_PATH", str(hidden))
+    sink = Sink()
+    decision = decide([linked_to_missing_lib], sink, mode="repair")
+    assert decision.missing_libraries == {}
+    assert decision.external_libraries == {str(linked_to_missing_lib): ["libhelper.so"]}
+    assert sink.texts("info") == _missing_listing(
+        linked_to_missing_lib, f"libhelper.so => {hidden / 'libhelper.so'}"
+    )
+
+
+def test_library_an_external_library_needs_counts_too(tmp_path: Path) -> None:
+    """libouter.so is found (RUNPATH $ORIGIN) but its own libinner.so is not: both are listed,
+    sorted, and repair names the one it cannot copy."""
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    gcc(hidden, "libinner", "int inner(void) { return 1; }\n", "-Wl,-soname,libinner.so")
+    gcc(tmp_path, "libouter", "int inner(void);\nint outer(void) { return inner(); }\n",
+        "-Wl,-soname,libouter.so", f"-L{hidden}", "-linner")  # fmt: skip
+    user = gcc(tmp_path, "libuser", "int outer(void);\nint use(void) { return outer(); }\n",
+               f"-L{tmp_path}", "-louter", "-Wl,-rpath,$ORIGIN")  # fmt: skip
+    sink = Sink()
+    decision = decide([user], sink, mode="warn")
+    outer = os.path.realpath(tmp_path / "libouter.so")
+    assert decision.external_libraries == {str(user): ["libinner.so", "libouter.so"]}
+    assert decision.missing_libraries == {str(user): ["libinner.so"]}
+    assert sink.texts("info") == _missing_listing(
+        user, "libinner.so => not found", f"libouter.so => {outer}"
+    )
+    with pytest.raises(AuditError, match=r"required library libinner\.so could not be located"):
+        decide([user], mode="repair")
+
+
+@pytest.fixture
+def linked_to_allowed_names(tmp_path: Path) -> tuple[Path, Path]:
+    """Two libraries linking allow-listed sonames (fakes of libICE / libX11) plus libhelper.so,
+    none of which the empty search paths used below can find."""
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    gcc(hidden, "libICE", "int ice(void) { return 1; }\n", "-Wl,-soname,libICE.so.6")
+    gcc(hidden, "libX11", "int x11(void) { return 1; }\n", "-Wl,-soname,libX11.so.6")
+    gcc(hidden, "libhelper", "int helper(void) { return 42; }\n", "-Wl,-soname,libhelper.so")
+    only_allowed = gcc(tmp_path, "liballowed", "int ice(void);\nint u(void) { return ice(); }\n",
+                       f"-L{hidden}", "-l:libICE.so")  # fmt: skip
+    mixed = gcc(tmp_path, "libmixed",
+                "int x11(void);\nint helper(void);\nint u(void) { return x11() + helper(); }\n",
+                f"-L{hidden}", "-l:libX11.so", "-lhelper")  # fmt: skip
+    return only_allowed, mixed
+
+
+def test_missing_allowed_library_is_accepted_silently(
+    linked_to_allowed_names: tuple[Path, Path],
+) -> None:
+    """maturin never looks an allow-listed library up, so nothing notices it is missing."""
+    only_allowed, _ = linked_to_allowed_names
+    assert "libICE.so.6" in analyze_elf(only_allowed).needed
+    for mode in ("repair", "check", "warn"):
+        sink = Sink()
+        decision = decide([only_allowed], sink, mode=mode, search=SearchPaths())
+        assert decision.platform_tag == "manylinux1_x86_64.manylinux_2_5_x86_64"
+        assert decision.external_libraries == {} and decision.missing_libraries == {}
+        assert sink.events == []
+
+
+def test_missing_allowed_library_is_not_listed_beside_an_external_one(
+    linked_to_allowed_names: tuple[Path, Path],
+) -> None:
+    _, mixed = linked_to_allowed_names
+    sink = Sink()
+    decision = decide([mixed], sink, mode="warn", search=SearchPaths())
+    assert decision.missing_libraries == {str(mixed): ["libhelper.so"]}
+    assert sink.texts("info") == _missing_listing(mixed, "libhelper.so => not found")
+    with pytest.raises(AuditError, match=r"required library libhelper\.so could not be located"):
+        decide([mixed], mode="repair", search=SearchPaths())
+
+
+def test_missing_libpython_of_a_binary_is_not_external(linked_to_libpython: Path) -> None:
+    """bin wheels may link libpython; maturin drops it from the external list, found or not."""
+    decision = decide([linked_to_libpython], allow_libpython=True, mode="repair")
+    assert decision.external_libraries == {} and decision.missing_libraries == {}
 
 
 # ---------------------------------------------------------------------------- libpython

@@ -5,6 +5,12 @@ allow-list (else it must be bundled), no required symbol version may be newer th
 allows, and no forbidden symbol may be used. With no tag requested the most portable passing
 policy wins; a requested tag is checked on its own. The messages below are maturin's own, so
 users can search for them.
+
+When a file links a library outside the allow-list, maturin resolves its whole dependency tree
+(lddtree) to find what to bundle: every library of the tree outside the allow-list is listed
+with the file it resolved to, or ``not found``. ``warn`` only warns and ``check`` fails as for
+any external library, but ``repair`` fails on the first library it cannot locate. Libraries on
+the allow-list are never looked up, so a missing one is accepted silently, as in maturin.
 """
 
 from __future__ import annotations
@@ -17,6 +23,12 @@ from typing import Literal
 
 from cratewright.core.audit.elf import ElfInfo
 from cratewright.core.audit.policy import Policies, Policy, load_policies
+from cratewright.core.audit.resolve import (
+    Location,
+    SearchPaths,
+    dependency_tree,
+    system_search_paths,
+)
 from cratewright.errors import AuditError, ConfigError
 from cratewright.events import EventSink, Message
 
@@ -328,7 +340,11 @@ class PlatformDecision:
         platform_tag: Dotted compressed platform tag as maturin 1.16 writes it in the file
             name, e.g. ``manylinux2014_x86_64.manylinux_2_17_x86_64`` or ``linux_x86_64``.
         blocking: For each more portable policy than the chosen one, why it failed.
-        external_libraries: Per ELF file name, linked libraries that would need bundling.
+        external_libraries: Per ELF file path, the libraries of its dependency tree that
+            would need bundling (sorted), found or not.
+        missing_libraries: Per ELF file path, those of ``external_libraries`` that were not
+            found on this machine (``repair`` refuses them; ``warn`` and ``check`` only list
+            them as ``not found``).
         audited: False when no audit ran (``--auditwheel skip`` or the ``linux`` tag).
     """
 
@@ -336,6 +352,7 @@ class PlatformDecision:
     platform_tag: str
     blocking: dict[str, list[str]] = field(default_factory=dict, hash=False)
     external_libraries: dict[str, list[str]] = field(default_factory=dict, hash=False)
+    missing_libraries: dict[str, list[str]] = field(default_factory=dict, hash=False)
     audited: bool = True
 
 
@@ -409,13 +426,44 @@ def _first_acceptable(
     return None, failed
 
 
-def _external(check: PolicyCheck, allow_libpython: bool) -> list[str]:
-    """Libraries to bundle, as maturin's repair would find them among the direct deps."""
-    return [
-        lib
-        for lib in check.forbidden
-        if not lib.startswith("libc.") and not (allow_libpython and is_libpython(lib))
-    ]
+class _ExternalFinder:
+    """maturin's ``find_external_libs``: what to bundle, from each file's dependency tree.
+
+    Host lookups are shared between the files of one wheel (one resolver per libc).
+    """
+
+    def __init__(self, search: SearchPaths | None, allow_libpython: bool) -> None:
+        self.search = search
+        self.allow_libpython = allow_libpython
+        self.caches: dict[str | None, object] = {}
+
+    def find(self, elf: ElfInfo, check: PolicyCheck) -> dict[str, str | None]:
+        """Soname -> resolved host path (None: not found), sorted by soname.
+
+        Only a file that links something outside the allow-list is resolved at all (maturin
+        runs lddtree only then); every library of its tree is then checked against the
+        allow-list of the policy chosen for it, so libraries an external library needs count
+        too, and a missing library on the allow-list is never reported.
+        """
+        if not check.forbidden:
+            return {}
+        search = self.search if self.search is not None else system_search_paths(elf.libc)
+        tree = dependency_tree(
+            Location(str(elf.path), False),
+            elf,
+            search=search,
+            resolver_cache=self.caches.get(elf.libc),
+        )
+        self.caches[elf.libc] = tree.cache
+        allowed = check.policy.allowed_libraries
+        external: dict[str, str | None] = {}
+        for soname, library in sorted(tree.libraries.items()):
+            if _is_dynamic_linker(soname) or soname.startswith("libc.") or soname in allowed:
+                continue
+            if self.allow_libpython and is_libpython(soname):
+                continue
+            external[soname] = library.location.path if library.location is not None else None
+        return external
 
 
 def decide_platform(
@@ -427,6 +475,7 @@ def decide_platform(
     allow_libpython: bool,
     sink: EventSink,
     musl_version: tuple[int, int] = (1, 2),
+    search: SearchPaths | None = None,
 ) -> PlatformDecision:
     """Choose the platform tag for a wheel that ships ``elfs``.
 
@@ -439,12 +488,15 @@ def decide_platform(
         sink: Receives maturin's info and warning lines.
         musl_version: musl version whose musllinux policy applies to musl files when no tag
             is requested (maturin uses the host's; cratewright cannot know the target's).
+        search: Library directories searched after each file's RPATH/RUNPATH; default: this
+            machine's (``LD_LIBRARY_PATH``, ld.so.conf, default directories).
 
     Raises:
         ConfigError: A requested value is not a platform tag.
         AuditError: A requested tag is not met, libpython is linked, the requested policy
-            is not defined, or libraries would need bundling in ``check`` mode (in ``repair``
-            mode the decision lists them and the builder bundles them).
+            is not defined, libraries would need bundling in ``check`` mode, or in ``repair``
+            mode a library to bundle cannot be found (otherwise the decision lists them and
+            the builder bundles them).
     """
     policies = load_policies()
     request = parse_compatibility(requested)
@@ -477,10 +529,11 @@ def decide_platform(
                 )
             )
 
+    finder = _ExternalFinder(search, allow_libpython)
     external = {
         str(elf.path): libs
         for elf, check in zip(elfs, chosen, strict=True)
-        if (libs := _external(check, allow_libpython))
+        if (libs := finder.find(elf, check))
     }
     if external:
         _handle_external(external, mode, sink)
@@ -488,7 +541,12 @@ def decide_platform(
         policy=_least_portable(chosen).policy.name,
         platform_tag=platform_tag,
         blocking=blocking.reasons,
-        external_libraries=external,
+        external_libraries={path: list(libs) for path, libs in external.items()},
+        missing_libraries={
+            path: missing
+            for path, libs in external.items()
+            if (missing := [soname for soname, found in libs.items() if found is None])
+        },
     )
 
 
@@ -595,12 +653,14 @@ def _check_requested(
     return chosen
 
 
-def _handle_external(external: dict[str, list[str]], mode: AuditMode, sink: EventSink) -> None:
+def _handle_external(
+    external: dict[str, dict[str, str | None]], mode: AuditMode, sink: EventSink
+) -> None:
     """maturin's listing of libraries to bundle, then what the mode does about them."""
     lines = ["🔗 External shared libraries to be copied into the wheel:"]
     for path, libs in external.items():
         lines.append(f"  {path} requires:")
-        lines.extend(f"    {lib}" for lib in libs)
+        lines.extend(f"    {lib} => {found or 'not found'}" for lib, found in libs.items())
     sink(Message("info", "\n".join(lines)))
     if mode == "warn":
         sink(
@@ -616,7 +676,14 @@ def _handle_external(external: dict[str, list[str]], mode: AuditMode, sink: Even
             "Your library requires copying the above external libraries. "
             "Re-run with `--auditwheel=repair` to copy them."
         )
-    # repair: the builder bundles them (cratewright.core.audit.repair) after writing the wheel
+    # repair: maturin gives up on the first library it cannot copy, before writing anything
+    for libs in external.values():
+        for lib, found in libs.items():
+            if found is None:
+                raise AuditError(
+                    f"Cannot repair wheel, because required library {lib} could not be located."
+                )
+    # the rest the builder bundles (cratewright.core.audit.repair) after writing the wheel
 
 
 # --------------------------------------------------------------------------------------------
