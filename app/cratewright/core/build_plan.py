@@ -9,12 +9,17 @@ wins over maturin's defaults, exactly as in maturin.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from cratewright.core.bindings import Bindings
+from cratewright.core.bindings import Bindings, detect_bindings
 from cratewright.core.cargo_metadata import CargoMetadata, load_cargo_metadata
+from cratewright.core.conditional_features import (
+    features_for_interpreter,
+    union_for_interpreters,
+    with_features,
+)
 from cratewright.core.interpreters import (
     InterpreterInfo,
     check_requires_python,
@@ -74,13 +79,18 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class WheelJob:
-    """One wheel to build: its Python/ABI tags and the interpreter cargo builds against."""
+    """One wheel to build: its Python/ABI tags and the interpreter cargo builds against.
+
+    ``features`` are the conditional ``[tool.maturin] features`` this job's interpreter
+    enables (see ``BuildPlan.job_cargo_flags``).
+    """
 
     python_tag: str
     abi_tag: str
     interpreter: InterpreterInfo | None
     abi3: bool = False
     covers: tuple[InterpreterInfo, ...] = ()
+    features: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -116,6 +126,14 @@ class BuildPlan:
         """cargo's target directory (shared by every job of the plan)."""
         return self.cargo_metadata.target_directory
 
+    def job_cargo_flags(self, job: WheelJob) -> tuple[str, ...]:
+        """The cargo flags to compile ``job`` with: ``cargo_flags`` plus its own features.
+
+        ``cargo_flags`` already holds the conditional features every job shares, so this
+        differs from it only when the jobs' interpreters enable different features.
+        """
+        return with_features(self.cargo_flags, job.features)
+
 
 def _profile(options: BuildOptions, project: Project) -> str:
     if options.release and options.profile:
@@ -145,6 +163,33 @@ def _cargo_flags(options: BuildOptions, project: Project) -> tuple[str, ...]:
     for value in options.cargo_config or maturin.config:
         flags += ["--config", value]
     return tuple(flags)
+
+
+def _conditional_features(options: BuildOptions, project: Project) -> tuple[Mapping[str, str], ...]:
+    """pyproject's conditional features, unless ``-F`` replaced the pyproject list (maturin)."""
+    return () if options.features else project.maturin.conditional_features
+
+
+def _apply_conditional_features(
+    conditional: Sequence[Mapping[str, str]],
+    bindings: Bindings,
+    jobs: Sequence[WheelJob],
+) -> list[WheelJob]:
+    """Give each job the features its interpreter enables; only pyo3 compiles have one.
+
+    cffi, uniffi and plain-binary builds compile without a target interpreter in maturin,
+    so their conditional features never apply.
+    """
+    if not conditional or not bindings.uses_pyo3:
+        return list(jobs)
+    return [replace(j, features=features_for_interpreter(conditional, j.interpreter)) for j in jobs]
+
+
+def _shared_features(jobs: Sequence[WheelJob]) -> tuple[str, ...]:
+    """The conditional features every job enables, in pyproject order."""
+    if not jobs:
+        return ()
+    return tuple(f for f in jobs[0].features if all(f in j.features for j in jobs[1:]))
 
 
 def _choose_interpreters(
@@ -244,7 +289,6 @@ def plan_build(options: BuildOptions, *, sink: EventSink = null_sink) -> BuildPl
     cargo = load_cargo_metadata(project.cargo_toml, cargo_flags=flags)
     described = describe_project(project, cargo, bindings=options.bindings, sink=sink)
     bindings, layout, metadata = described.bindings, described.layout, described.metadata
-    sink(Message("info", f"🔗 Found {bindings.label} bindings"))
     if layout.is_mixed:
         sink(Message("info", "🍹 Building a mixed python/rust project"))
     if bindings.kind == "bin" and metadata.scripts:
@@ -253,6 +297,19 @@ def plan_build(options: BuildOptions, *, sink: EventSink = null_sink) -> BuildPl
     if options.zig:
         require_zig()
     interpreters = _choose_interpreters(options, bindings, metadata, sink)
+    conditional = _conditional_features(options, project)
+    union = union_for_interpreters(conditional, interpreters) if bindings.uses_pyo3 else ()
+    if union:
+        # As maturin, abi3 is decided again once the interpreters are known: a conditional
+        # `pyo3/abi3-pyXY` only shows up in cargo's resolved features when it is requested.
+        cargo = load_cargo_metadata(project.cargo_toml, cargo_flags=with_features(flags, union))
+        bindings = detect_bindings(cargo, options.bindings or project.maturin.bindings)
+    sink(Message("info", f"🔗 Found {bindings.label} bindings"))
+    jobs = _apply_conditional_features(conditional, bindings, wheel_jobs(bindings, interpreters))
+    for job in jobs:
+        if job.features and job.interpreter is not None:
+            who = f"{job.interpreter.kind_display} {job.interpreter.version_display}"
+            sink(Message("info", f"🎛️  Conditional features for {who}: {', '.join(job.features)}"))
     if interpreters and target.triple != host_target().triple:
         raise ConfigError(
             f"Cross-compiling {bindings.label} bindings for {target.triple} is not supported yet; "
@@ -272,9 +329,9 @@ def plan_build(options: BuildOptions, *, sink: EventSink = null_sink) -> BuildPl
         compatibility=_compatibility(options, project, target),
         auditwheel=_auditwheel(options, project),
         strip=_strip(options, project),
-        cargo_flags=flags,
+        cargo_flags=with_features(flags, _shared_features(jobs)),
         rustc_args=options.rustc_args or project.maturin.rustc_args,
-        jobs=tuple(wheel_jobs(bindings, interpreters)),
+        jobs=tuple(jobs),
         verbose=options.verbose,
         quiet=options.quiet,
         zig=options.zig,

@@ -62,8 +62,13 @@ def _build_targets(plan: BuildPlan) -> list[CargoTarget]:
     return libs[:1]
 
 
-def cargo_rustc_args(plan: BuildPlan, target: CargoTarget) -> list[str]:
-    """The full ``cargo rustc`` argument list for one target."""
+def cargo_rustc_args(
+    plan: BuildPlan, target: CargoTarget, job: WheelJob | None = None
+) -> list[str]:
+    """The full ``cargo rustc`` argument list for one target (of ``job``, when given).
+
+    The job decides the conditional ``[tool.maturin] features`` its interpreter enables.
+    """
     args = [
         "rustc",
         "--message-format=json-diagnostic-rendered-ansi",
@@ -78,7 +83,7 @@ def cargo_rustc_args(plan: BuildPlan, target: CargoTarget) -> list[str]:
     if plan.zig or plan.target.triple != host_target().triple:
         # zig builds always name the target: their own output folder, linked by zig only.
         args += ["--target", plan.target.triple]
-    args += list(plan.cargo_flags)
+    args += list(plan.cargo_flags if job is None else plan.job_cargo_flags(job))
     if plan.quiet:
         args.append("--quiet")
     args += ["-v"] * min(plan.verbose, 2)
@@ -153,7 +158,7 @@ def compile_job(
         if job.interpreter is not None:
             sink(Message("info", f"🐍 Building for {job.interpreter.display} ({job.label})"))
         result = run_cargo(
-            cargo_rustc_args(plan, target),
+            cargo_rustc_args(plan, target, job),
             cwd=plan.project.crate_dir,
             env=env,
             sink=sink,

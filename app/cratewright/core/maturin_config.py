@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from cratewright.core.conditional_features import validate_conditional_feature
 from cratewright.errors import ConfigError
 
 __all__ = [
@@ -132,7 +133,12 @@ def _features(table: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[Mapping[
         if isinstance(item, str):
             plain.append(item)
         elif isinstance(item, dict) and isinstance(item.get("feature"), str):
-            conditional.append(dict(item))
+            entry = validate_conditional_feature(item)
+            # A table without conditions is a plain feature, as in maturin's FeatureSpec::split.
+            if len(entry) == 1:
+                plain.append(entry["feature"])
+            else:
+                conditional.append(entry)
         else:
             raise ConfigError(
                 "[tool.maturin] features entries must be strings or {feature = ...}, "
