@@ -18,6 +18,7 @@ from cratewright.core.audit import (
     missing_pyinit_warning,
 )
 from cratewright.core.audit.repair import repair_wheel
+from cratewright.core.audit.resolve import system_search_paths
 from cratewright.core.build_plan import BuildPlan, WheelJob
 from cratewright.core.compile import CompiledArtifacts, compile_job
 from cratewright.core.generators import add_binding_files
@@ -50,6 +51,11 @@ def _check_cancel(cancel: CancelToken | None) -> None:
 def _audit(plan: BuildPlan, compiled: CompiledArtifacts, sink: EventSink) -> tuple[str, str, bool]:
     """(platform tag, policy name, libraries to bundle?) for the compiled files."""
     elfs = [analyze_elf(path) for path in compiled.elf_files]
+    search = None
+    if compiled.link_search_dirs:
+        # the build scripts' link-search directories come after the machine's (as in maturin)
+        libc = next((elf.libc for elf in elfs if elf.libc), None)
+        search = system_search_paths(libc, extra=compiled.link_search_dirs)
     decision = decide_platform(
         elfs,
         arch=plan.target.arch,
@@ -57,6 +63,7 @@ def _audit(plan: BuildPlan, compiled: CompiledArtifacts, sink: EventSink) -> tup
         mode=plan.auditwheel,  # type: ignore[arg-type]
         allow_libpython=plan.bindings.kind == "bin",
         sink=sink,
+        search=search,
     )
     ext = plan.layout.extension_name
     if plan.bindings.kind == "pyo3" and elfs and missing_pyinit(elfs[0], ext):
@@ -138,7 +145,13 @@ def _write_repaired(
         _check_cancel(cancel)
         platform = tag.rsplit("-", 1)[1]
         repaired = repair_wheel(
-            raw, plan.out_dir, plat=policy, platform_tag=platform, sink=sink, cancel=cancel
+            raw,
+            plan.out_dir,
+            plat=policy,
+            platform_tag=platform,
+            sink=sink,
+            cancel=cancel,
+            extra_search_dirs=compiled.link_search_dirs,
         )
         return repaired.path
 

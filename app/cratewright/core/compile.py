@@ -9,8 +9,10 @@ interpreter; keeping them identical between builds keeps cargo's cache warm.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cratewright.core.build_plan import BuildPlan, WheelJob
 from cratewright.core.cargo_metadata import CargoTarget
@@ -26,18 +28,36 @@ from cratewright.core.zig import (
 from cratewright.errors import BuildError
 from cratewright.events import CancelToken, EventSink, Message
 
-__all__ = ["CompiledArtifacts", "cargo_env", "cargo_rustc_args", "compile_job", "zig_env"]
+__all__ = [
+    "CompiledArtifacts",
+    "cargo_env",
+    "cargo_rustc_args",
+    "compile_job",
+    "link_search_dirs",
+    "zig_env",
+]
 
 _LIB_CRATE_TYPES = frozenset({"lib", "rlib", "dylib", "cdylib", "staticlib"})
 
 
 @dataclass(frozen=True)
 class CompiledArtifacts:
-    """The native files one job produced: a cdylib, or named binaries."""
+    """The native files one job produced: a cdylib, or named binaries.
+
+    Attributes:
+        library: The cdylib (None for bin bindings).
+        binaries: (target name, path) of each binary built.
+        out_dirs: Package name -> OUT_DIR of its build script.
+        link_search_dirs: The ``cargo:rustc-link-search`` directories of build scripts that
+            link a dylib, in cargo's order, de-duplicated; the audit searches them last so a
+            shared library a ``-sys`` crate built into OUT_DIR can be bundled (maturin does
+            the same).
+    """
 
     library: Path | None
     binaries: tuple[tuple[str, Path], ...]
     out_dirs: dict[str, Path]
+    link_search_dirs: tuple[Path, ...] = ()
 
     @property
     def elf_files(self) -> list[Path]:
@@ -133,6 +153,47 @@ def _collect(
     return None, None
 
 
+def _links_dylib(linked_libs: object) -> bool:
+    """Whether a build script links a shared library (``[KIND[:MODIFIERS]=]NAME``).
+
+    No KIND means dylib, as for rustc; only such scripts' search paths matter at run time.
+    """
+    if not isinstance(linked_libs, list):
+        return False
+    for lib in linked_libs:
+        if not isinstance(lib, str):
+            continue
+        kind, sep, _ = lib.partition("=")
+        if not sep or kind.startswith("dylib"):
+            return True
+    return False
+
+
+def link_search_dirs(build_scripts: Iterable[Mapping[str, Any]]) -> list[Path]:
+    """The directories build scripts emitted with ``cargo:rustc-link-search``, for the audit.
+
+    Follows maturin: only scripts that link a dylib count, and of their ``linked_paths``
+    (``[KIND=]PATH``) only the kinds ``native`` and ``all`` (the default) -- the kinds the
+    linker searches for native libraries. Order is kept; repeats are dropped.
+    """
+    found: dict[Path, None] = {}
+    for script in build_scripts:
+        if not _links_dylib(script.get("linked_libs")):
+            continue
+        paths = script.get("linked_paths")
+        for entry in paths if isinstance(paths, list) else ():
+            if not isinstance(entry, str):
+                continue
+            kind, sep, rest = entry.partition("=")
+            if not sep:
+                rest = entry
+            elif kind not in ("native", "all"):
+                continue
+            if rest:
+                found.setdefault(Path(rest), None)
+    return list(found)
+
+
 def zig_env(plan: BuildPlan, base: dict[str, str], sink: EventSink) -> dict[str, str]:
     """Write the zig wrappers for the plan's target and glibc; the cargo variables to use them."""
     zig = require_zig()
@@ -153,6 +214,7 @@ def compile_job(
     library: Path | None = None
     binaries: list[tuple[str, Path]] = []
     out_dirs: dict[str, Path] = {}
+    search_dirs: dict[Path, None] = {}
     crate = plan.cargo_metadata.root_package["name"]
     for target in _build_targets(plan):
         if job.interpreter is not None:
@@ -170,6 +232,7 @@ def compile_job(
             package = plan.cargo_metadata.package(script["package_id"])["name"]
             if script.get("out_dir"):
                 out_dirs[package] = Path(script["out_dir"])
+        search_dirs.update(dict.fromkeys(link_search_dirs(result.build_scripts)))
         lib, binary = _collect(plan, result, target)
         if binary is not None:
             binaries.append((target.name, binary))
@@ -181,4 +244,9 @@ def compile_job(
                 f"Cargo didn't build a {kind} for target {target.name}",
                 hint='is crate-type = ["cdylib"] missing from [lib] in Cargo.toml?',
             )
-    return CompiledArtifacts(library=library, binaries=tuple(binaries), out_dirs=out_dirs)
+    return CompiledArtifacts(
+        library=library,
+        binaries=tuple(binaries),
+        out_dirs=out_dirs,
+        link_search_dirs=tuple(search_dirs),
+    )

@@ -22,7 +22,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -393,6 +393,7 @@ def repair_wheel(
     os_package_sbom: bool = True,
     sink: EventSink = null_sink,
     cancel: CancelToken | None = None,
+    extra_search_dirs: Sequence[Path | str] = (),
 ) -> RepairResult:
     """Bundle the wheel's external libraries and write the repaired wheel into ``out_dir``.
 
@@ -405,6 +406,9 @@ def repair_wheel(
         report: An audit of ``wheel`` already made (saves a second audit).
         os_package_sbom: Write ``sboms/auditwheel.cdx.json`` naming the OS packages of the
             bundled libraries (maturin's ``[tool.maturin.sbom] auditwheel``, on by default).
+        extra_search_dirs: Host directories searched for libraries after the usual ones
+            (the build's ``cargo:rustc-link-search`` directories); unused when ``report``
+            is given, since the report already resolved every library.
 
     Raises:
         AuditError: The wheel is unreadable, cannot reach the policy, or patchelf failed.
@@ -412,7 +416,7 @@ def repair_wheel(
         BuildCancelled: ``cancel`` was set; nothing was written.
     """
     wheel = Path(wheel)
-    report = report or audit_path(wheel, cancel=cancel)
+    report = report or audit_path(wheel, cancel=cancel, extra_search_dirs=extra_search_dirs)
     for error in report.errors:
         raise AuditError(error)
     plan = plan_repair(report, plat=plat, platform_tag=platform_tag)

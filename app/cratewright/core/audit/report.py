@@ -432,7 +432,12 @@ class _Analysis:
     extensions: set[str]
 
 
-def _analyse(source: _Source, sink: EventSink, cancel: CancelToken | None) -> _Analysis | None:
+def _analyse(
+    source: _Source,
+    sink: EventSink,
+    cancel: CancelToken | None,
+    extra_search_dirs: Sequence[Path | str] = (),
+) -> _Analysis | None:
     names = [n for n in source.names if not n.endswith(_SKIP_SUFFIXES) and ".dist-info/" not in n]
     elfs: dict[str, ElfInfo] = {}
     for number, name in enumerate(names):
@@ -458,7 +463,7 @@ def _analyse(source: _Source, sink: EventSink, cancel: CancelToken | None) -> _A
     )
     needed_names = {lib for info in elfs.values() for lib in info.needed}
     roots = [n for n in elfs if n in extensions or n.rsplit("/", 1)[-1] not in needed_names]
-    search = system_search_paths(libc)
+    search = system_search_paths(libc, extra=extra_search_dirs)
     member_names = frozenset(source.names)
     trees: dict[str, Tree] = {}
     shared = None
@@ -779,8 +784,18 @@ def audit_path(
     sink: EventSink = null_sink,
     cancel: CancelToken | None = None,
     limits: WheelLimits | None = None,
+    extra_search_dirs: Sequence[Path | str] = (),
 ) -> AuditReport:
     """Audit a wheel, a directory of files or one ELF file.
+
+    Args:
+        path: The wheel, directory or ELF file.
+        sink: Receives progress per file.
+        cancel: Stops the audit between files.
+        limits: Size limits for reading a wheel.
+        extra_search_dirs: Host directories searched for libraries after all the usual ones
+            (a build passes its build scripts' ``cargo:rustc-link-search`` directories, so a
+            library a ``-sys`` crate built into OUT_DIR is found, as maturin does).
 
     Raises:
         AuditError: The input cannot be read, is not a (safe) wheel, or holds a corrupt ELF file.
@@ -788,7 +803,7 @@ def audit_path(
     path = Path(path)
     source = _open_source(path, limits)
     try:
-        analysis = _analyse(source, sink, cancel)
+        analysis = _analyse(source, sink, cancel, extra_search_dirs)
         return _report_for(source, path, analysis)
     finally:
         source.close()

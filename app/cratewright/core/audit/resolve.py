@@ -16,7 +16,7 @@ import glob
 import os
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -69,10 +69,15 @@ class SearchPaths:
     Attributes:
         env: ``LD_LIBRARY_PATH`` entries.
         conf: ``/etc/ld.so.conf`` (or musl's ``/etc/ld-musl-*.path``) entries, then defaults.
+        extra: Directories searched after everything else, as maturin appends the
+            ``cargo:rustc-link-search`` directories of the crate's build scripts (lddtree's
+            "additional" paths): a library a ``-sys`` crate builds into its OUT_DIR is
+            found there and bundled, while a system copy of the same name still wins.
     """
 
     env: tuple[str, ...] = ()
     conf: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
 
 
 def parse_ld_so_conf(path: str, *, root: str = "/") -> list[str]:
@@ -117,18 +122,25 @@ def _existing_dirs(paths: list[str]) -> list[str]:
 
 
 def system_search_paths(
-    libc: str | None, *, environ: Mapping[str, str] | None = None, root: str = "/"
+    libc: str | None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    root: str = "/",
+    extra: Sequence[str | os.PathLike[str]] = (),
 ) -> SearchPaths:
     """The machine's library directories for a glibc or musl file.
 
     ``LD_LIBRARY_PATH`` comes from ``environ`` (default: this process's environment).
+    ``extra`` directories (absolute host paths, not under ``root``) are searched last;
+    missing ones are dropped.
     """
     env = os.environ if environ is None else environ
     raw_env = env.get("LD_LIBRARY_PATH", "")
     env_dirs = _existing_dirs(
         [os.path.normpath(p or Path.cwd()) for p in raw_env.split(":")] if raw_env else []
     )
-    return SearchPaths(env=tuple(env_dirs), conf=_conf_dirs(libc, root))
+    extra_dirs = _existing_dirs([os.path.normpath(os.fspath(p)) for p in extra])
+    return SearchPaths(env=tuple(env_dirs), conf=_conf_dirs(libc, root), extra=tuple(extra_dirs))
 
 
 @lru_cache(maxsize=8)
@@ -316,14 +328,17 @@ def dependency_tree(
         base = posixpath.dirname(info.interpreter)
         interp = _host_dirs(tuple(_existing_dirs([base, "/usr" + base])))
     tail = _host_dirs(search.env), top_runpath, _host_dirs(search.conf), interp
+    extra = _host_dirs(search.extra)
     needed_by: dict[str, list[str]] = {}
     queue: list[tuple[Location, ElfInfo]] = [(root, info)]
     while queue and len(tree.libraries) < _MAX_LIBRARIES:
         location, current = queue.pop(0)
         own_rpath = [] if current.runpath else _expand(current.rpath, location)
         own_runpath = _expand(current.runpath, location)
-        # the real loader's order: RPATH, LD_LIBRARY_PATH, RUNPATH, ld.so.conf, defaults
+        # the real loader's order: RPATH, LD_LIBRARY_PATH, RUNPATH, ld.so.conf, defaults;
+        # then the build's link-search directories (maturin's extra lddtree paths)
         dirs = [*top_rpath, *own_rpath, *tail[0], *own_runpath, *tail[1], *tail[2], *tail[3]]
+        dirs += extra
         for soname in current.needed:
             needed_by.setdefault(soname, []).append(location.path)
             if soname in tree.libraries:
