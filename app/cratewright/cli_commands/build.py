@@ -7,21 +7,68 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cratewright.events import EventSink
 
 if TYPE_CHECKING:
     from cratewright.core.build_plan import BuildOptions
 
-__all__ = ["ORDER", "add_build_args", "build_options_from_args", "register"]
+__all__ = [
+    "ORDER",
+    "add_build_args",
+    "add_cargo_args",
+    "build_options_from_args",
+    "cargo_options_from_args",
+    "register",
+    "split_values",
+]
 
 ORDER = 10
 
 
-def _split_features(values: Sequence[str]) -> tuple[str, ...]:
-    """cargo accepts ``-F a,b -F "c d"``; so do we."""
+def split_values(values: Sequence[str]) -> tuple[str, ...]:
+    """cargo accepts ``-F a,b -F "c d"``; so do we (and ``-E`` extras the same way)."""
     return tuple(f for value in values for f in re.split(r"[ ,]+", value) if f)
+
+
+def add_cargo_args(parser: argparse.ArgumentParser) -> None:
+    """The cargo flags every building verb takes (build, publish, develop), after maturin."""
+    add = parser.add_argument
+    add("-F", "--features", action="append", default=[], help="cargo features to activate")
+    add("--all-features", action="store_true", help="activate all available features")
+    add("--no-default-features", action="store_true", help="do not activate the default feature")
+    add("--target", help="build for the target triple")
+    add("--locked", action="store_true", help="require Cargo.lock to be up to date")
+    add("--frozen", action="store_true", help="require Cargo.lock and cache to be up to date")
+    add("--offline", action="store_true", help="run without accessing the network")
+    add(
+        "--config",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a cargo configuration value",
+    )
+    add("-q", "--quiet", action="store_true", help="do not print cargo log messages")
+    add("-v", "--verbose", action="count", default=0, help="use verbose output (-vv very verbose)")
+    add("args", nargs="*", help="rustc flags, after --")
+
+
+def cargo_options_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    """BuildOptions fields for the flags of :func:`add_cargo_args`."""
+    return {
+        "features": split_values(args.features),
+        "all_features": args.all_features,
+        "no_default_features": args.no_default_features,
+        "target": args.target or os.environ.get("CARGO_BUILD_TARGET"),
+        "locked": args.locked,
+        "frozen": args.frozen,
+        "offline": args.offline,
+        "quiet": args.quiet,
+        "verbose": args.verbose,
+        "cargo_config": tuple(args.config),
+        "rustc_args": tuple(args.args),
+    }
 
 
 def add_build_args(parser: argparse.ArgumentParser) -> None:
@@ -78,23 +125,7 @@ def add_build_args(parser: argparse.ArgumentParser) -> None:
         choices=["true", "false"],
         help="strip the library for minimum file size",
     )
-    add("-F", "--features", action="append", default=[], help="cargo features to activate")
-    add("--all-features", action="store_true", help="activate all available features")
-    add("--no-default-features", action="store_true", help="do not activate the default feature")
-    add("--target", help="build for the target triple")
-    add("--locked", action="store_true", help="require Cargo.lock to be up to date")
-    add("--frozen", action="store_true", help="require Cargo.lock and cache to be up to date")
-    add("--offline", action="store_true", help="run without accessing the network")
-    add(
-        "--config",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a cargo configuration value",
-    )
-    add("-q", "--quiet", action="store_true", help="do not print cargo log messages")
-    add("-v", "--verbose", action="count", default=0, help="use verbose output (-vv very verbose)")
-    add("args", nargs="*", help="rustc flags, after --")
+    add_cargo_args(parser)
 
 
 def build_options_from_args(args: argparse.Namespace) -> BuildOptions:
@@ -112,18 +143,8 @@ def build_options_from_args(args: argparse.Namespace) -> BuildOptions:
         compatibility=tuple(args.compatibility),
         auditwheel=args.auditwheel or ("skip" if args.skip_auditwheel else None),
         strip=None if args.strip is None else args.strip == "true",
-        features=_split_features(args.features),
-        all_features=args.all_features,
-        no_default_features=args.no_default_features,
-        target=args.target or os.environ.get("CARGO_BUILD_TARGET"),
-        locked=args.locked,
-        frozen=args.frozen,
-        offline=args.offline,
-        quiet=args.quiet,
-        verbose=args.verbose,
-        cargo_config=tuple(args.config),
-        rustc_args=tuple(args.args),
-        zig=getattr(args, "zig", False),
+        zig=args.zig,
+        **cargo_options_from_args(args),
     )
 
 

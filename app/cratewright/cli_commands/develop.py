@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import os
-import re
 from pathlib import Path
 
+from cratewright.cli_commands.build import (
+    add_cargo_args,
+    cargo_options_from_args,
+    split_values,
+)
 from cratewright.events import EventSink
 
 __all__ = ["ORDER", "register"]
 
 ORDER = 15
-
-
-def _split(values: list[str]) -> tuple[str, ...]:
-    return tuple(v for value in values for v in re.split(r"[ ,]+", value) if v)
 
 
 def run(args: argparse.Namespace, sink: EventSink) -> int:
@@ -28,22 +27,12 @@ def run(args: argparse.Namespace, sink: EventSink) -> int:
         release=args.release,
         profile=args.profile,
         strip=True if args.strip else None,
-        features=_split(args.features),
-        all_features=args.all_features,
-        no_default_features=args.no_default_features,
-        target=args.target or os.environ.get("CARGO_BUILD_TARGET"),
-        locked=args.locked,
-        frozen=args.frozen,
-        offline=args.offline,
-        quiet=args.quiet,
-        verbose=args.verbose,
-        cargo_config=tuple(args.config),
-        rustc_args=tuple(args.args),
+        **cargo_options_from_args(args),
     )
     result = develop(
         options,
         environment=args.environment,
-        extras=_split(args.extras),
+        extras=split_values(args.extras),
         skip_install=args.skip_install,
         installer="uv" if args.uv else args.installer,
         sink=sink,
@@ -93,15 +82,5 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="installer to use (default: pip, uv for uv venvs)",
     )
     add("--uv", action="store_true", help="use uv to install (same as --installer uv)")
-    add("-F", "--features", action="append", default=[], help="cargo features to activate")
-    add("--all-features", action="store_true", help="activate all available features")
-    add("--no-default-features", action="store_true", help="do not activate the default feature")
-    add("--target", help="build for the target triple")
-    add("--locked", action="store_true", help="require Cargo.lock to be up to date")
-    add("--frozen", action="store_true", help="require Cargo.lock and cache to be up to date")
-    add("--offline", action="store_true", help="run without accessing the network")
-    add("--config", action="append", default=[], metavar="KEY=VALUE", help="cargo config value")
-    add("-q", "--quiet", action="store_true", help="do not print cargo log messages")
-    add("-v", "--verbose", action="count", default=0, help="use verbose output")
-    add("args", nargs="*", help="rustc flags, after --")
+    add_cargo_args(parser)
     parser.set_defaults(run=run)
