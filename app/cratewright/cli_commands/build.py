@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ORDER",
+    "add_bindings_and_profile_args",
     "add_build_args",
     "add_cargo_args",
     "build_options_from_args",
@@ -30,6 +31,19 @@ ORDER = 10
 def split_values(values: Sequence[str]) -> tuple[str, ...]:
     """cargo accepts ``-F a,b -F "c d"``; so do we (and ``-E`` extras the same way)."""
     return tuple(f for value in values for f in re.split(r"[ ,]+", value) if f)
+
+
+def add_bindings_and_profile_args(parser: argparse.ArgumentParser) -> None:
+    """``-b``, ``-r`` and ``--profile``, shared by build, publish and develop."""
+    add = parser.add_argument
+    add(
+        "-b",
+        "--bindings",
+        choices=["pyo3", "pyo3-ffi", "cffi", "uniffi", "bin"],
+        help="which kind of bindings to use (detected when not given)",
+    )
+    add("-r", "--release", action="store_true", help="build with the release profile")
+    add("--profile", help="build with the given cargo profile")
 
 
 def add_cargo_args(parser: argparse.ArgumentParser) -> None:
@@ -89,14 +103,7 @@ def add_build_args(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="find every python interpreter on PATH and build for each",
     )
-    add(
-        "-b",
-        "--bindings",
-        choices=["pyo3", "pyo3-ffi", "cffi", "uniffi", "bin"],
-        help="which kind of bindings to use (detected when not given)",
-    )
-    add("-r", "--release", action="store_true", help="build with the release profile")
-    add("--profile", help="build with the given cargo profile")
+    add_bindings_and_profile_args(parser)
     add("-o", "--out", type=Path, help="output directory (default: <target dir>/wheels)")
     add(
         "--compatibility",

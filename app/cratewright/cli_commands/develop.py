@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from cratewright.cli_commands.build import (
+    add_bindings_and_profile_args,
     add_cargo_args,
     cargo_options_from_args,
     split_values,
@@ -55,14 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="venv/conda directory or python interpreter to install into "
         "(default: $VIRTUAL_ENV, $CONDA_PREFIX, or a .venv in the project or its parents)",
     )
-    add(
-        "-b",
-        "--bindings",
-        choices=["pyo3", "pyo3-ffi", "cffi", "uniffi", "bin"],
-        help="which kind of bindings to use (detected when not given)",
-    )
-    add("-r", "--release", action="store_true", help="build with the release profile")
-    add("--profile", help="build with the given cargo profile")
+    add_bindings_and_profile_args(parser)
     add("--strip", action="store_true", help="strip the library for minimum file size")
     add(
         "-E",

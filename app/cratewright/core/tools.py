@@ -12,7 +12,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from cratewright.errors import BuildError, ToolMissingError
+from cratewright.errors import BuildError, CratewrightError, ToolMissingError
 
 __all__ = ["find_tool", "run_tool"]
 
@@ -36,8 +36,13 @@ def run_tool(
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
     timeout: float = 600,
+    error: type[CratewrightError] = BuildError,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``argv`` to completion; BuildError("<what> failed: <its stderr>") when it fails."""
+    """Run ``argv`` to completion; ``error("<what> failed: <its stderr>")`` when it fails.
+
+    ``error`` is the kind of failure this tool means to its caller (a build step by default;
+    patchelf during a repair is an AuditError).
+    """
     try:
         proc = subprocess.run(
             list(argv),
@@ -53,10 +58,10 @@ def run_tool(
     except FileNotFoundError as exc:
         raise ToolMissingError(f"{what}: {argv[0]} was not found") from exc
     except subprocess.TimeoutExpired as exc:
-        raise BuildError(f"{what} did not finish within {timeout:.0f} s") from exc
+        raise error(f"{what} did not finish within {timeout:.0f} s") from exc
     except OSError as exc:
-        raise BuildError(f"{what} could not be started: {exc}") from exc
+        raise error(f"{what} could not be started: {exc}") from exc
     if proc.returncode != 0:
         detail = _tail(proc.stderr) or _tail(proc.stdout) or f"exit code {proc.returncode}"
-        raise BuildError(f"{what} failed:\n{detail}")
+        raise error(f"{what} failed:\n{detail}")
     return proc

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from cratewright.core.tools import run_tool
 from cratewright.errors import AuditError, ToolMissingError
 
 __all__ = ["find_patchelf", "patch_file"]
@@ -74,20 +74,9 @@ def patch_file(
     if not args:
         return
     program = patchelf or find_patchelf()
-    try:
-        done = subprocess.run(
-            [str(program), *args, str(path)],
-            capture_output=True,
-            text=True,
-            timeout=_TIMEOUT,
-            check=False,
-        )
-    except OSError as exc:
-        raise ToolMissingError(f"Cannot run {program}: {exc.strerror or exc}") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise AuditError(f"patchelf took longer than {_TIMEOUT} s on {path.name}") from exc
-    if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        raise AuditError(
-            f"patchelf failed on {path.name}: {detail[-1] if detail else done.returncode}"
-        )
+    run_tool(
+        [str(program), *args, str(path)],
+        what=f"patchelf on {path.name}",
+        timeout=_TIMEOUT,
+        error=AuditError,
+    )
