@@ -67,7 +67,8 @@ def _hook(project: Path, code: str) -> subprocess.CompletedProcess[str]:
 def test_backend_imports_no_qt() -> None:
     proc = subprocess.run(
         [sys.executable, "-c",
-         "import sys, cratewright.backend, cratewright.core.develop, cratewright.core.sdist\n"
+         "import sys, cratewright.backend, cratewright.core.develop.install\n"
+         "import cratewright.core.sdist.assemble\n"
          "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip

@@ -41,7 +41,7 @@ def _non_gui_modules() -> list[str]:
 
 def test_core_cli_backend_import_without_qt() -> None:
     modules = _non_gui_modules()
-    assert "cratewright.core.builder" in modules
+    assert "cratewright.core.build.builder" in modules
     code = (
         _BLOCK_QT
         + "".join(f"import {m}\n" for m in modules)

@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from cratewright.core.build_plan import BuildOptions, plan_build
-from cratewright.core.builder import build_wheels
+from cratewright.core.build.builder import build_wheels
+from cratewright.core.build.plan import BuildOptions, plan_build
 from cratewright.errors import CratewrightError
 from cratewright.events import Diagnostic, Event, Message, OutputLine
 
@@ -102,7 +102,7 @@ def _options(
 
 
 def _pyproject_profile(*, editable: bool) -> str | None:
-    from cratewright.core.project import open_project
+    from cratewright.core.project.locate import open_project
 
     try:
         maturin = open_project(None, cwd=Path.cwd()).maturin
@@ -115,7 +115,7 @@ def _pyproject_profile(*, editable: bool) -> str | None:
 
 def _requires(config_settings: Mapping[str, Any] | None) -> list[str]:
     """cffi bindings need cffi at build time (on CPython), as with maturin."""
-    from cratewright.core.overview import load_overview
+    from cratewright.core.metadata.overview import load_overview
 
     try:
         overview = load_overview(None, cwd=Path.cwd())
@@ -163,7 +163,7 @@ def build_editable(
     metadata_directory: str | None = None,
 ) -> str:
     """PEP 660: a wheel whose .pth serves the project's Python sources in place."""
-    from cratewright.core.develop import build_editable_wheel
+    from cratewright.core.develop.install import build_editable_wheel
 
     try:
         options = _options(config_settings, Path(wheel_directory), editable=True)
@@ -176,7 +176,7 @@ def build_editable(
 
 def build_sdist(sdist_directory: str, config_settings: Mapping[str, Any] | None = None) -> str:
     """The project's sdist, as ``cratewright sdist`` builds it."""
-    from cratewright.core.sdist import build_sdist as core_build_sdist
+    from cratewright.core.sdist.assemble import build_sdist as core_build_sdist
 
     try:
         path = core_build_sdist(None, Path(sdist_directory), sink=_sink, cwd=Path.cwd())
@@ -186,7 +186,7 @@ def build_sdist(sdist_directory: str, config_settings: Mapping[str, Any] | None 
 
 
 def _write_metadata(metadata_directory: str) -> str:
-    from cratewright.core.overview import load_overview
+    from cratewright.core.metadata.overview import load_overview
 
     try:
         metadata = load_overview(None, cwd=Path.cwd(), sink=_sink).metadata

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from cratewright.core.compile import link_search_dirs
+from cratewright.core.build.compile import link_search_dirs
 from tests.conftest import TEST_CRATES, forget_patched_cargo_output, run_cratewright
 
 LIB_NAME = "pyo3_outdirlib"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from cratewright.core.bindings import detect_bindings
-from cratewright.core.cargo_metadata import load_cargo_metadata
-from cratewright.core.layout import determine_layout, module_name_for
-from cratewright.core.project import open_project
+from cratewright.core.cargo.metadata import load_cargo_metadata
+from cratewright.core.project.bindings import detect_bindings
+from cratewright.core.project.layout import determine_layout, module_name_for
+from cratewright.core.project.locate import open_project
 from cratewright.errors import ConfigError
 from tests.conftest import TEST_CRATES
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cratewright.core.cargo_messages import (
+from cratewright.core.cargo.messages import (
     LineSplitter,
     RawLine,
     StderrParser,

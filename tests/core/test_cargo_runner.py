@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cratewright.core.cargo_runner import (
+from cratewright.core.cargo.runner import (
     CargoResult,
     find_cargo,
     run_cargo,

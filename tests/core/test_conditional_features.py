@@ -14,16 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from cratewright.core.build_plan import BuildOptions, plan_build
-from cratewright.core.conditional_features import (
+from cratewright.core.build.plan import BuildOptions, plan_build
+from cratewright.core.interpreters import InterpreterInfo, list_interpreters
+from cratewright.core.project.conditional_features import (
     features_for_interpreter,
     resolve_conditional_features,
     union_for_interpreters,
     validate_conditional_feature,
     with_features,
 )
-from cratewright.core.interpreters import InterpreterInfo, list_interpreters
-from cratewright.core.maturin_config import parse_maturin_config
+from cratewright.core.project.maturin_config import parse_maturin_config
 from cratewright.errors import ConfigError
 from tests.conftest import TEST_CRATES
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cratewright.core.build_plan import BuildOptions
-from cratewright.core.develop import develop, requirements_for_extras
-from cratewright.core.develop_env import detect_environments, find_environment
+from cratewright.core.build.plan import BuildOptions
+from cratewright.core.develop.environment import detect_environments, find_environment
+from cratewright.core.develop.install import develop, requirements_for_extras
 from cratewright.errors import InstallError
 from tests.conftest import TEST_CRATES, run_cratewright
 

@@ -12,8 +12,7 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from cratewright.core.bindings import Bindings
-from cratewright.core.build_plan import preview_wheel_tags, wheel_jobs
+from cratewright.core.build.plan import preview_wheel_tags, wheel_jobs
 from cratewright.core.interpreters import (
     InterpreterInfo,
     ProjectNeeds,
@@ -21,7 +20,8 @@ from cratewright.core.interpreters import (
     assess_interpreter,
     pyo3_python_support,
 )
-from cratewright.core.overview import load_overview
+from cratewright.core.metadata.overview import load_overview
+from cratewright.core.project.bindings import Bindings
 from tests.conftest import TEST_CRATES
 
 

@@ -1,4 +1,4 @@
-"""Tests for cratewright.core.metadata: our METADATA must equal what maturin 1.16 writes.
+"""Tests for cratewright.core.metadata.merge: our METADATA must equal what maturin 1.16 writes.
 
 Every oracle test writes a tiny bin crate into tmp_path, gets the root package from a real
 ``cargo metadata --no-deps`` run, resolves our metadata, and compares the METADATA text,
@@ -18,9 +18,9 @@ import pytest
 from packaging.metadata import Metadata
 from packaging.specifiers import SpecifierSet
 
-from cratewright.core.metadata import CoreMetadata, resolve_metadata
-from cratewright.core.requirements import canonical_requirement
-from cratewright.core.versions import dist_info_dir_name
+from cratewright.core.metadata.merge import CoreMetadata, resolve_metadata
+from cratewright.core.metadata.requirements import canonical_requirement
+from cratewright.core.metadata.versions import dist_info_dir_name
 from cratewright.errors import MetadataError
 from cratewright.events import Event, Message
 

@@ -27,9 +27,9 @@ from typing import Any
 
 import pytest
 
-from cratewright.core.metadata_edit import MetadataSession
-from cratewright.core.metadata_fields import FIELDS, Location, cargo_package
-from cratewright.core.metadata_validate import preflight
+from cratewright.core.metadata.edit import MetadataSession
+from cratewright.core.metadata.fields import FIELDS, Location, cargo_package
+from cratewright.core.metadata.validate import preflight
 from cratewright.errors import ProjectError
 from tests.conftest import BUILDABLE_CRATES, TEST_CRATES
 

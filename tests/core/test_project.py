@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cratewright.core.maturin_config import GlobPattern, parse_maturin_config
-from cratewright.core.project import open_project
+from cratewright.core.project.locate import open_project
+from cratewright.core.project.maturin_config import GlobPattern, parse_maturin_config
 from cratewright.errors import ConfigError, ProjectError
 
 CARGO = '[package]\nname = "demo"\nversion = "0.1.0"\nedition = "2021"\n'

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from cratewright.core.sbom import cyclonedx_sbom, purl_for, sbom_file_name
+from cratewright.core.wheel.sbom import cyclonedx_sbom, purl_for, sbom_file_name
 from cratewright.errors import BuildError
 
 REPO = Path(__file__).resolve().parents[2]

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from cratewright.core.maturin_config import GlobPattern
-from cratewright.core.sdist import build_sdist, sdist_contents, sdist_file_list
-from cratewright.core.sdist_archive import (
+from cratewright.core.project.maturin_config import GlobPattern
+from cratewright.core.sdist.archive import (
     SDIST_DEFAULT_MTIME,
     find_unpacked_manifest,
     unpack_sdist,
     write_sdist,
 )
-from cratewright.core.sdist_files import ExcludeMatcher
+from cratewright.core.sdist.assemble import build_sdist, sdist_contents, sdist_file_list
+from cratewright.core.sdist.files import ExcludeMatcher
 from cratewright.errors import SdistError
 from tests.conftest import TEST_CRATES, run_cratewright
 

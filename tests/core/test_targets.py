@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from cratewright.core.rust_target import RustTarget
-from cratewright.core.targets import find_zig, list_targets, platform_tag_preview
-from cratewright.core.zig import (
+from cratewright.core.build.rust_target import RustTarget
+from cratewright.core.build.targets import find_zig, list_targets, platform_tag_preview
+from cratewright.core.build.zig import (
     default_zig_compatibility,
     write_zig_wrappers,
     zig_cargo_env,
@@ -65,7 +65,7 @@ def test_missing_zig_is_reported_not_raised(tmp_path: Path):
     # A Python without the dev venv's site-packages, and an empty PATH: no zig anywhere.
     code = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
-        "from cratewright.core.targets import find_zig\n"
+        "from cratewright.core.build.targets import find_zig\n"
         "print(find_zig())"
     )
     proc = subprocess.run(

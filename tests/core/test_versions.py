@@ -1,4 +1,4 @@
-"""Tests for cratewright.core.versions, checked against maturin where behaviour matters."""
+"""Tests for cratewright.core.metadata.versions, checked against maturin where behaviour matters."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cratewright.core.versions import (
+from cratewright.core.metadata.versions import (
     cargo_to_pep440,
     dist_info_dir_name,
     escape_dist_name,

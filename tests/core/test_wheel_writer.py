@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cratewright.core.wheel_writer import (
+from cratewright.core.wheel.writer import (
     WheelWriter,
     compress_tags,
     expand_tag,

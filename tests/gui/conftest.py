@@ -10,7 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from cratewright.core.overview import ProjectOverview, load_overview
+from cratewright.core.metadata.overview import ProjectOverview, load_overview
 from tests.conftest import TEST_CRATES
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from cratewright.core.targets import TargetListing
+from cratewright.core.build.targets import TargetListing
 from cratewright.gui.pages.interpreters_page import _KIND, _USABLE, EXTRA_KEY, InterpretersPage
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from cratewright.core.overview import load_overview
+from cratewright.core.metadata.overview import load_overview
 from cratewright.gui.pages.metadata_page import MetadataPage
 
 CARGO = (

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cratewright.core.overview import load_overview
-from cratewright.core.sdist import sdist_file_list
+from cratewright.core.metadata.overview import load_overview
+from cratewright.core.sdist.assemble import sdist_file_list
 from tests.conftest import TEST_CRATES
 
 

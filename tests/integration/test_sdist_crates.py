@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cratewright.core.sdist import build_sdist
+from cratewright.core.sdist.assemble import build_sdist
 from tests.conftest import REPO, TEST_CRATES, run_cratewright
 
 pytestmark = pytest.mark.cargo

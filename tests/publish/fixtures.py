@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from cratewright.core.wheel_writer import WheelWriter
+from cratewright.core.wheel.writer import WheelWriter
 
 __all__ = [
     "KeyringSession",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from cratewright.events import EventSink
 
 if TYPE_CHECKING:
-    from cratewright.core.build_plan import BuildOptions
+    from cratewright.core.build.plan import BuildOptions
 
 __all__ = [
     "ORDER",
@@ -137,7 +137,7 @@ def add_build_args(parser: argparse.ArgumentParser) -> None:
 
 def build_options_from_args(args: argparse.Namespace) -> BuildOptions:
     """The engine's BuildOptions from parsed ``build`` flags (shared by publish and develop)."""
-    from cratewright.core.build_plan import BuildOptions
+    from cratewright.core.build.plan import BuildOptions
 
     return BuildOptions(
         manifest_path=args.manifest_path,
@@ -156,11 +156,11 @@ def build_options_from_args(args: argparse.Namespace) -> BuildOptions:
 
 
 def run(args: argparse.Namespace, sink: EventSink) -> int:
-    from cratewright.core.build_plan import plan_build
-    from cratewright.core.builder import build_wheels
+    from cratewright.core.build.builder import build_wheels
+    from cratewright.core.build.plan import plan_build
 
     if getattr(args, "sdist", False):
-        from cratewright.core.sdist_verify import build_sdist_and_wheels
+        from cratewright.core.sdist.verify import build_sdist_and_wheels
 
         result = build_sdist_and_wheels(build_options_from_args(args), sink=sink)
         print(result.sdist, flush=True)

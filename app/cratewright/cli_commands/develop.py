@@ -19,8 +19,8 @@ ORDER = 15
 
 
 def run(args: argparse.Namespace, sink: EventSink) -> int:
-    from cratewright.core.build_plan import BuildOptions
-    from cratewright.core.develop import develop
+    from cratewright.core.build.plan import BuildOptions
+    from cratewright.core.develop.install import develop
 
     options = BuildOptions(
         manifest_path=args.manifest_path,

@@ -96,7 +96,7 @@ def _print_view(view: Any) -> None:
 
 
 def run_show(args: argparse.Namespace, sink: EventSink) -> int:
-    from cratewright.core.metadata_edit import load_metadata_view
+    from cratewright.core.metadata.edit import load_metadata_view
 
     view = load_metadata_view(args.manifest_path)
     for text in view.messages:
@@ -111,8 +111,8 @@ def run_show(args: argparse.Namespace, sink: EventSink) -> int:
 
 
 def run_set(args: argparse.Namespace, sink: EventSink) -> int:
-    from cratewright.core.metadata_edit import MetadataSession, parse_cli_value
-    from cratewright.core.metadata_fields import field_spec
+    from cratewright.core.metadata.edit import MetadataSession, parse_cli_value
+    from cratewright.core.metadata.fields import field_spec
     from cratewright.errors import MetadataError
 
     spec = field_spec(args.field)

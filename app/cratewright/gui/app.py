@@ -26,7 +26,7 @@ from cratewright.gui.resources import resource_path
 from cratewright.gui.settings import APPLICATION, ORGANIZATION
 
 if TYPE_CHECKING:
-    from cratewright.core.overview import ProjectOverview
+    from cratewright.core.metadata.overview import ProjectOverview
 
 __all__ = ["SCREENSHOT_SIZE", "create_application", "render_pages", "run"]
 
@@ -97,7 +97,7 @@ def _start_loading(path: Path) -> Future[ProjectOverview]:
     future: Future[ProjectOverview] = Future()
 
     def load() -> None:
-        from cratewright.core.overview import load_overview
+        from cratewright.core.metadata.overview import load_overview
 
         try:
             future.set_result(load_overview(path.expanduser().resolve()))

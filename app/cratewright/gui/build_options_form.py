@@ -1,7 +1,7 @@
 """The Build page's options form: the GUI face of ``cratewright build``'s flags.
 
 The form holds plain values (a JSON-able dict, remembered per project) and turns them into
-the engine's :class:`~cratewright.core.build_plan.BuildOptions`; every decision about what the
+the engine's :class:`~cratewright.core.build.plan.BuildOptions`; every decision about what the
 values mean stays in the core's ``plan_build``.
 """
 
@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.build_plan import BuildOptions
-from cratewright.core.maturin_config import AUDITWHEEL_MODES
-from cratewright.core.overview import ProjectOverview
+from cratewright.core.build.plan import BuildOptions
+from cratewright.core.metadata.overview import ProjectOverview
+from cratewright.core.project.maturin_config import AUDITWHEEL_MODES
 
 __all__ = ["BuildOptionsForm", "options_from_values"]
 

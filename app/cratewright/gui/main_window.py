@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from cratewright import __version__
-from cratewright.core.overview import ProjectOverview, load_overview
+from cratewright.core.metadata.overview import ProjectOverview, load_overview
 from cratewright.gui.page import Page
 from cratewright.gui.project_panels import ErrorPanel, WelcomePanel
 from cratewright.gui.resources import resource_path

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.metadata_edit import FileChange
-from cratewright.core.metadata_validate import Problem, classifier_choices
+from cratewright.core.metadata.edit import FileChange
+from cratewright.core.metadata.validate import Problem, classifier_choices
 
 __all__ = [
     "ClassifierPicker",

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from PySide6.QtWidgets import QWidget
 
-from cratewright.core.overview import ProjectOverview
+from cratewright.core.metadata.overview import ProjectOverview
 from cratewright.gui.state import AppState
 
 __all__ = ["Page"]

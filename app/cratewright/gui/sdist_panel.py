@@ -33,12 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.build_plan import BuildOptions
-from cratewright.core.develop import DevelopResult, develop
-from cratewright.core.develop_env import PythonEnvironment, detect_environments
-from cratewright.core.overview import ProjectOverview
-from cratewright.core.sdist import INCLUDE, SdistContents, sdist_contents
-from cratewright.core.sdist_verify import SdistBuild, build_sdist_and_wheels
+from cratewright.core.build.plan import BuildOptions
+from cratewright.core.develop.environment import PythonEnvironment, detect_environments
+from cratewright.core.develop.install import DevelopResult, develop
+from cratewright.core.metadata.overview import ProjectOverview
+from cratewright.core.sdist.assemble import INCLUDE, SdistContents, sdist_contents
+from cratewright.core.sdist.verify import SdistBuild, build_sdist_and_wheels
 from cratewright.errors import CratewrightError
 from cratewright.events import Event, Message, OutputLine, Status
 from cratewright.gui.log_view import LogView

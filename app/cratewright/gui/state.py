@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from cratewright.core.overview import ProjectOverview
+from cratewright.core.metadata.overview import ProjectOverview
 
 __all__ = ["AppState"]
 

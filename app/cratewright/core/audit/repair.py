@@ -33,7 +33,7 @@ from cratewright.core.audit.report import AuditReport, Rung, audit_path, platfor
 from cratewright.core.audit.resolve import Location, expand_origin
 from cratewright.core.audit.verdict import parse_compatibility_value
 from cratewright.core.audit.wheelfile import WheelArchive, parse_wheel_name
-from cratewright.core.wheel_writer import zip_date_time
+from cratewright.core.wheel.writer import zip_date_time
 from cratewright.errors import AuditError, BuildCancelled, ConfigError
 from cratewright.events import CancelToken, EventSink, Message, Status, null_sink
 

@@ -59,7 +59,11 @@ class InterpreterMissing(InterpreterError):
 @cache
 def probe_source() -> str:
     """The text of ``_probe.py``, read once (works from a zip or a wheel too)."""
-    return resources.files("cratewright.core").joinpath("_probe.py").read_text(encoding="utf-8")
+    return (
+        resources.files("cratewright.core.interpreters")
+        .joinpath("_probe.py")
+        .read_text(encoding="utf-8")
+    )
 
 
 def locate(path: str | Path) -> Path:

@@ -21,9 +21,9 @@ from cratewright.core.interpreters.info import KIND_DISPLAY, InterpreterInfo
 from cratewright.errors import InterpreterError
 
 if TYPE_CHECKING:
-    from cratewright.core.bindings import Bindings
-    from cratewright.core.cargo_metadata import CargoMetadata
-    from cratewright.core.overview import ProjectOverview
+    from cratewright.core.cargo.metadata import CargoMetadata
+    from cratewright.core.metadata.overview import ProjectOverview
+    from cratewright.core.project.bindings import Bindings
 
 __all__ = [
     "ProjectNeeds",

@@ -32,14 +32,14 @@ from cratewright.errors import CredentialsError
 from cratewright.events import CancelToken, EventSink, Message, null_sink
 
 if TYPE_CHECKING:
-    from cratewright.core.build_plan import BuildOptions
+    from cratewright.core.build.plan import BuildOptions
 
 __all__ = ["build_distributions", "publish_files", "remember_credential", "sdist_supported"]
 
 
 def sdist_supported() -> bool:
     """True once this version can build source distributions."""
-    return importlib.util.find_spec("cratewright.core.sdist") is not None
+    return importlib.util.find_spec("cratewright.core.sdist.assemble") is not None
 
 
 def build_distributions(
@@ -50,13 +50,13 @@ def build_distributions(
     cancel: CancelToken | None = None,
 ) -> list[Path]:
     """Build the wheels of ``options`` and, unless told not to, the sdist (maturin publish)."""
-    from cratewright.core.build_plan import plan_build
-    from cratewright.core.builder import build_wheels
+    from cratewright.core.build.builder import build_wheels
+    from cratewright.core.build.plan import plan_build
 
     plan = plan_build(options, sink=sink)
     files = [wheel.path for wheel in build_wheels(plan, sink=sink, cancel=cancel)]
     if sdist and sdist_supported():
-        from cratewright.core.sdist import build_sdist  # type: ignore[import-not-found]
+        from cratewright.core.sdist.assemble import build_sdist  # type: ignore[import-not-found]
 
         files.append(build_sdist(options.manifest_path, plan.out_dir, sink=sink, cwd=options.cwd))
     elif sdist:

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.build_plan import BuildOptions, plan_build
-from cratewright.core.builder import build_wheels
-from cratewright.core.overview import ProjectOverview
+from cratewright.core.build.builder import build_wheels
+from cratewright.core.build.plan import BuildOptions, plan_build
+from cratewright.core.metadata.overview import ProjectOverview
 from cratewright.errors import BuildCancelled, CratewrightError
 from cratewright.events import (
     CancelToken,
@@ -74,7 +74,7 @@ def run_build(
 ) -> BuildOutcome:
     """The worker's job: exactly ``cratewright build`` (``build --sdist`` when asked)."""
     if sdist:
-        from cratewright.core.sdist_verify import build_sdist_and_wheels
+        from cratewright.core.sdist.verify import build_sdist_and_wheels
 
         built = build_sdist_and_wheels(options, sink=sink, cancel=cancel)
         return BuildOutcome(tuple(wheel.path for wheel in built.wheels), built.sdist)

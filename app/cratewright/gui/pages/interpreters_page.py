@@ -32,7 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.build_plan import preview_wheel_tags
+from cratewright.core.build.plan import preview_wheel_tags
+from cratewright.core.build.rust_target import RustTarget, parse_target
+from cratewright.core.build.targets import TargetListing, list_targets, platform_tag_preview
+from cratewright.core.build.zig import default_zig_compatibility
 from cratewright.core.interpreters import (
     FoundInterpreter,
     InterpreterInfo,
@@ -43,10 +46,7 @@ from cratewright.core.interpreters import (
     default_interpreter,
     list_interpreters,
 )
-from cratewright.core.overview import ProjectOverview
-from cratewright.core.rust_target import RustTarget, parse_target
-from cratewright.core.targets import TargetListing, list_targets, platform_tag_preview
-from cratewright.core.zig import default_zig_compatibility
+from cratewright.core.metadata.overview import ProjectOverview
 from cratewright.errors import CratewrightError
 from cratewright.events import CancelToken, EventSink
 from cratewright.gui.page import Page

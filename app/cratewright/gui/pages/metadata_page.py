@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.metadata_edit import FileChange, MetadataSession
-from cratewright.core.metadata_fields import FieldView, MetadataView
-from cratewright.core.overview import ProjectOverview, load_overview
+from cratewright.core.metadata.edit import FileChange, MetadataSession
+from cratewright.core.metadata.fields import FieldView, MetadataView
+from cratewright.core.metadata.overview import ProjectOverview, load_overview
 from cratewright.errors import CratewrightError, FileChangedError
 from cratewright.gui.metadata_widgets import (
     ClassifierPicker,

@@ -1,6 +1,6 @@
 """The Overview page: what the open project is, in one glance.
 
-Everything shown comes from :class:`cratewright.core.overview.ProjectOverview`, the same
+Everything shown comes from :class:`cratewright.core.metadata.overview.ProjectOverview`, the same
 decisions a build makes (binding detection with its reason, layout, abi3), so what the user
 reads here is what the build will do.
 """
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.overview import ProjectOverview
+from cratewright.core.metadata.overview import ProjectOverview
 from cratewright.gui.page import Page
 from cratewright.gui.state import AppState
 

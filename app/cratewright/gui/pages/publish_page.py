@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.overview import ProjectOverview
+from cratewright.core.metadata.overview import ProjectOverview
 from cratewright.core.publish import (
     KEYRING_TIMEOUT,
     Credential,

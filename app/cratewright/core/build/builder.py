@@ -1,0 +1,186 @@
+"""Execute a build plan: cargo -> binding files -> audit -> wheel, one job at a time.
+
+This is the one build path used by the CLI, the PEP 517 backend and the GUI. It blocks,
+reports progress only through the sink, stops between steps when cancelled, and never leaves
+a partial wheel behind (the wheel writer renames a finished temp file into place).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from cratewright.core.audit import (
+    analyze_elf,
+    decide_platform,
+    missing_pyinit,
+    missing_pyinit_warning,
+)
+from cratewright.core.audit.repair import repair_wheel
+from cratewright.core.audit.resolve import system_search_paths
+from cratewright.core.build.compile import CompiledArtifacts, compile_job
+from cratewright.core.build.generators import add_binding_files
+from cratewright.core.build.includes import include_files
+from cratewright.core.build.plan import BuildPlan, WheelJob
+from cratewright.core.project.layout import python_files
+from cratewright.core.wheel.sbom import cyclonedx_sbom, sbom_file_name
+from cratewright.core.wheel.writer import WheelWriter
+from cratewright.errors import BuildCancelled, ProjectError
+from cratewright.events import CancelToken, EventSink, Message, WheelBuilt
+
+__all__ = ["BuiltWheel", "build_wheels"]
+
+_DATA_SUBDIRS = ("data", "scripts", "headers", "purelib", "platlib")
+
+
+@dataclass(frozen=True)
+class BuiltWheel:
+    """A wheel in the out dir and the tag it was given."""
+
+    path: Path
+    tag: str
+    policy: str
+
+
+def _check_cancel(cancel: CancelToken | None) -> None:
+    if cancel is not None and cancel.cancelled:
+        raise BuildCancelled("Build cancelled; no wheel was written.")
+
+
+def _audit(plan: BuildPlan, compiled: CompiledArtifacts, sink: EventSink) -> tuple[str, str, bool]:
+    """(platform tag, policy name, libraries to bundle?) for the compiled files."""
+    elfs = [analyze_elf(path) for path in compiled.elf_files]
+    search = None
+    if compiled.link_search_dirs:
+        # the build scripts' link-search directories come after the machine's (as in maturin)
+        libc = next((elf.libc for elf in elfs if elf.libc), None)
+        search = system_search_paths(libc, extra=compiled.link_search_dirs)
+    decision = decide_platform(
+        elfs,
+        arch=plan.target.arch,
+        requested=list(plan.compatibility) or None,
+        mode=plan.auditwheel,  # type: ignore[arg-type]
+        allow_libpython=plan.bindings.kind == "bin",
+        sink=sink,
+        search=search,
+    )
+    ext = plan.layout.extension_name
+    if plan.bindings.kind == "pyo3" and elfs and missing_pyinit(elfs[0], ext):
+        sink(Message("warning", missing_pyinit_warning(ext)))
+    return decision.platform_tag, decision.policy, bool(decision.external_libraries)
+
+
+def _add_data_dir(writer: WheelWriter, data: Path) -> None:
+    for sub in sorted(data.iterdir()):
+        if not sub.is_dir() or sub.name not in _DATA_SUBDIRS:
+            raise ProjectError(
+                f"Invalid data dir entry {sub}. Possible are directories named "
+                + ", ".join(_DATA_SUBDIRS)
+            )
+        for path in sorted(p for p in sub.rglob("*") if p.is_file()):
+            relative = PurePosixPath(path.relative_to(data).as_posix())
+            writer.add_file(f"{writer.data_dir}/{relative}", path.resolve())
+
+
+def _add_dist_info(writer: WheelWriter, plan: BuildPlan) -> None:
+    metadata = plan.metadata
+    writer.add_dist_info("METADATA", metadata.render().encode("utf-8"))
+    entry_points = metadata.entry_points_txt()
+    if entry_points:
+        writer.add_dist_info("entry_points.txt", entry_points.encode("utf-8"))
+    for license_file in metadata.license_files:
+        writer.add_dist_info(
+            f"licenses/{license_file.archive_name}", license_file.source.read_bytes()
+        )
+    crate = plan.cargo_metadata.root_package["name"]
+    sbom = cyclonedx_sbom(plan.cargo_metadata.raw, plan.cargo_metadata.root_id)
+    writer.add_dist_info(f"sboms/{sbom_file_name(crate)}", sbom)
+
+
+def _write_wheel(
+    plan: BuildPlan,
+    job: WheelJob,
+    compiled: CompiledArtifacts,
+    tag: str,
+    *,
+    sink: EventSink,
+    cancel: CancelToken | None,
+    out_dir: Path | None = None,
+) -> Path:
+    metadata = plan.metadata
+    writer = WheelWriter(metadata.dist_name, metadata.escaped_version, [tag])
+    with tempfile.TemporaryDirectory(prefix="cratewright-") as scratch:
+        for archive_path, source in python_files(plan.layout, plan.project.maturin.exclude):
+            writer.add_file(archive_path, source)
+        for archive_path, source in include_files(plan, "wheel", sink=sink):
+            writer.add_file(archive_path, source)
+        add_binding_files(
+            writer, plan, job, compiled, workdir=Path(scratch), sink=sink, cancel=cancel
+        )
+        if plan.layout.data is not None:
+            _add_data_dir(writer, plan.layout.data)
+        _add_dist_info(writer, plan)
+        _check_cancel(cancel)
+        return writer.write(out_dir or plan.out_dir)
+
+
+def _write_repaired(
+    plan: BuildPlan,
+    job: WheelJob,
+    compiled: CompiledArtifacts,
+    tag: str,
+    policy: str,
+    *,
+    sink: EventSink,
+    cancel: CancelToken | None,
+) -> Path:
+    """``--auditwheel repair``: write the wheel aside, then bundle its libraries into out_dir.
+
+    The unrepaired wheel lives in a temporary directory, so the out dir only ever receives
+    the finished, repaired wheel (the same code as ``cratewright repair``).
+    """
+    with tempfile.TemporaryDirectory(prefix="cratewright-unrepaired-") as aside:
+        raw = _write_wheel(plan, job, compiled, tag, sink=sink, cancel=cancel, out_dir=Path(aside))
+        _check_cancel(cancel)
+        platform = tag.rsplit("-", 1)[1]
+        repaired = repair_wheel(
+            raw,
+            plan.out_dir,
+            plat=policy,
+            platform_tag=platform,
+            sink=sink,
+            cancel=cancel,
+            extra_search_dirs=compiled.link_search_dirs,
+        )
+        return repaired.path
+
+
+def build_wheels(
+    plan: BuildPlan, *, sink: EventSink, cancel: CancelToken | None = None
+) -> list[BuiltWheel]:
+    """Build every wheel of the plan; returns them in job order."""
+    built: list[BuiltWheel] = []
+    for job in plan.jobs:
+        _check_cancel(cancel)
+        compiled = compile_job(plan, job, sink=sink, cancel=cancel)
+        _check_cancel(cancel)
+        platform, policy, bundle = _audit(plan, compiled, sink)
+        tag = f"{job.python_tag}-{job.abi_tag}-{platform}"
+        if bundle and plan.auditwheel == "repair":
+            path = _write_repaired(plan, job, compiled, tag, policy, sink=sink, cancel=cancel)
+            tag = "-".join(path.name.removesuffix(".whl").split("-")[-3:])  # repair retags
+        else:
+            path = _write_wheel(plan, job, compiled, tag, sink=sink, cancel=cancel)
+        sink(Message("info", f"📦 Built wheel for {_for_whom(job)} to {path}"))
+        sink(WheelBuilt(str(path), tag))
+        built.append(BuiltWheel(path=path, tag=tag, policy=policy))
+    return built
+
+
+def _for_whom(job: WheelJob) -> str:
+    if job.abi3 and job.covers:
+        return f"abi3 Python ≥ {job.python_tag[2]}.{job.python_tag[3:]}"
+    if job.interpreter is not None and job.abi_tag != "none":
+        return job.interpreter.display.split(" at ")[0]
+    return "all Python versions"

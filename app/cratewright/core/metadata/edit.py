@@ -1,0 +1,529 @@
+"""Edit metadata fields in the user's own TOML files, changing nothing else.
+
+A :class:`MetadataSession` holds the text of every file that feeds the metadata
+(pyproject.toml, the crate's Cargo.toml, the workspace root Cargo.toml) as it was read, plus
+the edited text. :meth:`MetadataSession.set_field` writes a value to the file that owns the
+field (see :attr:`FieldView.target`) with tomlkit, so comments, order and blank lines stay,
+and then re-parses the result with tomllib: if the data differs from the intended change
+anywhere else (tomlkit has known slips around dotted keys such as ``version.workspace =
+true``), the edit is refused. :meth:`save` writes atomically and refuses to overwrite a file
+that changed on disk since it was read (:class:`FileChangedError`) unless told to.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import hashlib
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.items import AoT, Array, InlineTable, Item, Table
+from tomlkit.toml_document import TOMLDocument
+
+from cratewright.core.metadata.fields import (
+    CARGO_URL_KEYS,
+    Location,
+    Manifests,
+    MetadataView,
+    build_view,
+    field_spec,
+    parse_toml_text,
+)
+from cratewright.core.project.locate import open_project
+from cratewright.errors import FileChangedError, MetadataError, ProjectError
+from cratewright.events import EventSink, null_sink
+
+__all__ = ["FileChange", "MetadataSession", "TomlFile", "load_metadata_view", "parse_cli_value"]
+
+_ONE_LINE_LIMIT = 88
+
+
+@dataclass
+class TomlFile:
+    """One TOML file: the bytes read from disk (with their hash) and the edited text."""
+
+    path: Path
+    original: bytes
+    digest: str
+    text: str
+
+    @classmethod
+    def read(cls, path: Path) -> TomlFile:
+        """Read ``path``; the hash taken now is what :meth:`MetadataSession.save` compares."""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ProjectError(f"Cannot read {path}: {exc.strerror or exc}") from None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ProjectError(f"{path} is not valid UTF-8 (byte {exc.start})") from None
+        parse_toml_text(text, path)
+        return cls(path, data, hashlib.sha256(data).hexdigest(), text)
+
+    @property
+    def original_text(self) -> str:
+        """The text as read from disk."""
+        return self.original.decode("utf-8")
+
+    @property
+    def changed(self) -> bool:
+        """True when the edited text differs from the file on disk (as read)."""
+        return self.text.encode("utf-8") != self.original
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """A file whose text would change on save."""
+
+    path: Path
+    old: str
+    new: str
+
+    def diff(self) -> str:
+        """A unified diff (``a/`` and ``b/`` are the file's name)."""
+        return "".join(
+            difflib.unified_diff(
+                self.old.splitlines(keepends=True),
+                self.new.splitlines(keepends=True),
+                f"a/{self.path.name}",
+                f"b/{self.path.name}",
+            )
+        )
+
+
+class MetadataSession:
+    """The metadata files of one project, opened for viewing and editing."""
+
+    def __init__(self, cargo_path: Path, pyproject_path: Path | None) -> None:
+        self.cargo_path = cargo_path
+        self.pyproject_path = pyproject_path
+        self.files: dict[Path, TomlFile] = {cargo_path: TomlFile.read(cargo_path)}
+        if pyproject_path is not None:
+            self.files[pyproject_path] = TomlFile.read(pyproject_path)
+        self.workspace_path = _find_workspace_manifest(
+            cargo_path, parse_toml_text(self.files[cargo_path].text, cargo_path)
+        )
+        if self.workspace_path is not None and self.workspace_path not in self.files:
+            self.files[self.workspace_path] = TomlFile.read(self.workspace_path)
+
+    @classmethod
+    def open(cls, path: Path | None = None, *, cwd: Path | None = None) -> MetadataSession:
+        """Open the project at ``path`` (dir, Cargo.toml or pyproject.toml) like a build would."""
+        project = open_project(path, cwd=cwd)
+        return cls(project.cargo_toml, project.pyproject_toml)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def manifests(self) -> Manifests:
+        """The current (possibly edited) texts, parsed."""
+
+        def parse(path: Path | None) -> dict[str, Any] | None:
+            return None if path is None else parse_toml_text(self.files[path].text, path)
+
+        cargo = parse(self.cargo_path)
+        assert cargo is not None
+        return Manifests(
+            self.cargo_path,
+            cargo,
+            self.pyproject_path,
+            parse(self.pyproject_path),
+            self.workspace_path,
+            parse(self.workspace_path),
+        )
+
+    def view(self, *, sink: EventSink = null_sink) -> MetadataView:
+        """Fields, provenance, problems and METADATA of the current texts."""
+        return build_view(self.manifests(), sink=sink)
+
+    # -- editing ---------------------------------------------------------------------------
+
+    def target_for(self, key: str, value: Any) -> Location:
+        """The key that setting ``key`` to ``value`` writes (see :meth:`set_field`).
+
+        Raises:
+            MetadataError: The field cannot be edited in this project.
+        """
+        spec = field_spec(key)
+        view = self.view().fields[spec.key]
+        if view.locked or view.target is None:
+            raise MetadataError(f"`{spec.key}` cannot be edited: {view.locked or 'no owner'}")
+        target = view.target
+        inherited = view.provenance.inherited_via
+        if _is_empty(value) and inherited is not None and spec.key != "urls":
+            # removing an inherited value drops `x.workspace = true` from this member only;
+            # the workspace root keeps it for the other members
+            return inherited
+        if spec.key == "readme" and target.key == ("project", "readme"):
+            current = (self.manifests().project or {}).get("readme")
+            if isinstance(current, Mapping) and "file" in current and not _is_empty(value):
+                return Location(target.file, ("project", "readme", "file"))
+        return target
+
+    def set_field(self, key: str, value: Any) -> list[Path]:
+        """Write ``value`` (editor shape, None/empty to remove) to the file owning ``key``.
+
+        Returns the files whose text changed (empty when the value was already set).
+
+        Raises:
+            MetadataError: The field cannot be edited here, or the edit would not round-trip.
+        """
+        spec = field_spec(key)
+        target = self.target_for(spec.key, value)
+        view = self.view().fields[spec.key]
+        if _same(view.value, value):
+            return []
+        required = spec.key == "name" or (spec.key == "version" and target.key[0] != "project")
+        if required and _is_empty(value):
+            raise MetadataError(f"`{spec.key}` is required and cannot be removed")
+        if spec.key == "urls" and target.key == ("package",):
+            return self._set_cargo_urls(value)
+        if spec.kind == "contacts" and target.key[0] != "project":
+            value = [_cargo_contact(c) for c in value or []]
+        self._edit(target, None if _is_empty(value) else value)
+        return [target.file]
+
+    def _set_cargo_urls(self, value: Mapping[str, str] | None) -> list[Path]:
+        wanted = dict(value or {})
+        aliases = {"source": "repository", "repository": "repository", "home": "homepage"}
+        by_label = {label.lower(): key for label, key in CARGO_URL_KEYS}
+        per_key: dict[str, str | None] = {key: None for _, key in CARGO_URL_KEYS}
+        for label, url in wanted.items():
+            key = by_label.get(label.lower()) or aliases.get(label.lower())
+            if key is None:
+                raise MetadataError(
+                    f"Cargo.toml has no place for the URL label {label!r}",
+                    hint="Cargo.toml holds only Homepage, Documentation and Source Code; "
+                    'add "urls" to [project] in pyproject.toml for other labels',
+                )
+            per_key[key] = url
+        changed: list[Path] = []
+        manifests = self.manifests()
+        for key, url in per_key.items():
+            current = manifests.package.get(key)
+            location = Location(self.cargo_path, ("package", key))
+            if isinstance(current, Mapping) and current.get("workspace") is True and url:
+                assert self.workspace_path is not None
+                location = Location(self.workspace_path, ("workspace", "package", key))
+                current = manifests.workspace_package.get(key)
+            if current == url:
+                continue
+            self._edit(location, url)
+            changed.append(location.file)
+        return changed
+
+    def _edit(self, location: Location, value: Any) -> None:
+        """Apply one key change with tomlkit; keep it only if tomllib agrees with the intent."""
+        file = self.files[location.file]
+        before = parse_toml_text(file.text, file.path)
+        expected = copy.deepcopy(before)
+        _plain_set(expected, location.key, value)
+        try:
+            document = tomlkit.parse(file.text)
+        except Exception as exc:  # tomllib accepted it; tomlkit must not crash the editor
+            raise MetadataError(f"{file.path} cannot be edited safely: {exc}") from None
+        _toml_set(document, location.key, value)
+        new_text = tomlkit.dumps(document)
+        if new_text.endswith("\n\n") and not file.text.endswith("\n\n"):
+            new_text = new_text[:-1]  # the blank line we put after a new table ended the file
+        if "\r\n" in file.text and file.text.count("\r\n") == file.text.count("\n"):
+            new_text = new_text.replace("\r\n", "\n").replace("\n", "\r\n")  # keep CRLF
+        try:
+            actual = parse_toml_text(new_text, file.path)
+        except ProjectError:
+            actual = None
+        if actual != expected:
+            raise MetadataError(
+                f"Editing `{location.dotted}` in {file.path} would change other values "
+                "(a tomlkit formatting issue); nothing was changed",
+                hint="edit this key by hand",
+            )
+        file.text = new_text
+
+    # -- undo support, changes, saving -----------------------------------------------------
+
+    def snapshot(self) -> dict[Path, str]:
+        """The current texts, for undo."""
+        return {path: file.text for path, file in self.files.items()}
+
+    def restore(self, snapshot: Mapping[Path, str]) -> None:
+        """Go back to texts taken with :meth:`snapshot`."""
+        for path, text in snapshot.items():
+            self.files[path].text = text
+
+    def changes(self) -> list[FileChange]:
+        """Every file whose text differs from what was read."""
+        return [
+            FileChange(f.path, f.original_text, f.text) for f in self.files.values() if f.changed
+        ]
+
+    def changed_on_disk(self) -> list[Path]:
+        """Edited files that somebody else changed since we read them."""
+        return [f.path for f in self.files.values() if f.changed and _digest(f.path) != f.digest]
+
+    def save(self, *, overwrite: bool = False) -> list[Path]:
+        """Write every changed file atomically; returns the files written.
+
+        Raises:
+            FileChangedError: A file changed on disk since it was read (nothing is written),
+                unless ``overwrite`` is set.
+            MetadataError: A text does not parse back to what was intended.
+        """
+        changes = self.changes()
+        if not overwrite:
+            stale = self.changed_on_disk()
+            if stale:
+                names = ", ".join(str(p) for p in stale)
+                raise FileChangedError(
+                    f"{names} changed on disk since it was opened; nothing was written",
+                    hint="reload to see the new contents, or save again to overwrite them",
+                )
+        for change in changes:  # check everything before writing anything
+            parse_toml_text(change.new, change.path)
+        written = []
+        for change in changes:
+            data = change.new.encode("utf-8")
+            _atomic_write(change.path, data)
+            if _read(change.path) != data:
+                raise MetadataError(f"{change.path} did not read back as written")
+            file = self.files[change.path]
+            file.original = data
+            file.digest = hashlib.sha256(data).hexdigest()
+            written.append(change.path)
+        return written
+
+
+def load_metadata_view(path: Path | None = None, *, cwd: Path | None = None) -> MetadataView:
+    """Open a project and return its metadata view (what ``metadata show`` prints)."""
+    return MetadataSession.open(path, cwd=cwd).view()
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _find_workspace_manifest(cargo_path: Path, cargo: Mapping[str, Any]) -> Path | None:
+    """The workspace root Cargo.toml the crate belongs to, as cargo finds it."""
+    if "workspace" in cargo:
+        return cargo_path
+    package = cargo.get("package", {})
+    explicit = package.get("workspace") if isinstance(package, Mapping) else None
+    if isinstance(explicit, str):
+        candidate = (cargo_path.parent / explicit / "Cargo.toml").resolve()
+        return candidate if candidate.is_file() else None
+    for directory in cargo_path.parent.parents:
+        candidate = directory / "Cargo.toml"
+        if candidate.is_file():
+            data = parse_toml_text(TomlFile.read(candidate).text, candidate)
+            if "workspace" in data:
+                return candidate
+    return None
+
+
+def _digest(path: Path) -> str | None:
+    data = _read(path)
+    return None if data is None else hashlib.sha256(data).hexdigest()
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temp file next to ``path``, keep its mode, then ``os.replace``."""
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except OSError:
+        mode = 0o644
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        Path(temp).chmod(mode)
+        Path(temp).replace(path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise MetadataError(f"Cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _same(current: Any, new: Any) -> bool:
+    if _is_empty(current) and _is_empty(new):
+        return True
+    return bool(current == new)
+
+
+def _cargo_contact(contact: Mapping[str, str] | str) -> str:
+    """A contact as Cargo writes authors: ``Name <email>``."""
+    if isinstance(contact, str):
+        return contact
+    name, email = contact.get("name") or "", contact.get("email") or ""
+    if name and email:
+        return f"{name} <{email}>"
+    return name or email
+
+
+def _plain_set(data: dict[str, Any], key: Sequence[str], value: Any) -> None:
+    """The intended change on plain data (what tomllib must read back)."""
+    node = data
+    for part in key[:-1]:
+        node = node.setdefault(part, {})
+    if value is None:
+        node.pop(key[-1], None)
+    else:
+        node[key[-1]] = copy.deepcopy(_plain(value))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items() if v not in (None, "")}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _toml_set(document: TOMLDocument, key: Sequence[str], value: Any) -> None:
+    """Set ``key`` in a tomlkit document, editing the existing item in place when possible."""
+    node: Any = document
+    for index, part in enumerate(key[:-1]):
+        if part not in node:
+            if value is None:
+                return
+            node[part] = tomlkit.table(is_super_table=index < len(key) - 2)
+        node = node[part]
+    last = key[-1]
+    if value is None:
+        if last in node:
+            del node[last]
+        return
+    value = _plain(value)
+    current = node.get(last) if last in node else None
+    if current is not None and _update_in_place(current, value):
+        return
+    node[last] = _new_item(value, parent_is_table=isinstance(node, (Table, TOMLDocument)))
+
+
+def _update_in_place(item: Any, value: Any) -> bool:
+    """Edit an existing array or table item so untouched elements keep their formatting."""
+    if isinstance(item, Array) and isinstance(value, list) and not isinstance(item, AoT):
+        old = [_plain(v.unwrap() if isinstance(v, Item) else v) for v in item]
+        matcher = difflib.SequenceMatcher(a=[repr(v) for v in old], b=[repr(v) for v in value])
+        for op, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
+            if op == "equal":
+                continue
+            for index in range(i2 - 1, i1 - 1, -1):
+                del item[index]
+            for offset, new in enumerate(value[j1:j2]):
+                item.insert(i1 + offset, _new_item(new, parent_is_table=False))
+        return True
+    if isinstance(item, (Table, InlineTable)) and isinstance(value, Mapping):
+        for name in [k for k in item if k not in value]:
+            del item[name]
+        for name, new in value.items():
+            if name in item:
+                if (
+                    _plain(item[name].unwrap() if isinstance(item[name], Item) else item[name])
+                    == new
+                ):
+                    continue
+                if _update_in_place(item[name], new):
+                    continue
+            item[name] = _new_item(new, parent_is_table=isinstance(item, Table))
+        return True
+    return False
+
+
+def _new_item(value: Any, *, parent_is_table: bool) -> Any:
+    """A tomlkit item for a new value: inline tables in arrays, long arrays one per line."""
+    if isinstance(value, list):
+        array = tomlkit.array()
+        for element in value:
+            array.append(_new_item(element, parent_is_table=False))
+        if len(tomlkit.dumps({"k": array})) > _ONE_LINE_LIMIT:
+            array.multiline(True)
+        return array
+    if isinstance(value, Mapping):
+        nested = any(isinstance(v, Mapping) for v in value.values())
+        if parent_is_table:
+            table = tomlkit.table(is_super_table=nested)
+            for name, element in value.items():
+                table[name] = _new_item(element, parent_is_table=True)
+            if not nested:
+                table.add(tomlkit.nl())  # a blank line before whatever table follows
+            return table
+        inline = tomlkit.inline_table()
+        for name, element in value.items():
+            inline[name] = _new_item(element, parent_is_table=False)
+        return inline
+    return value
+
+
+def parse_cli_value(key: str, values: Sequence[str]) -> Any:
+    """Turn ``metadata set FIELD VALUE...`` arguments into the editor shape of ``key``.
+
+    ``keywords a b`` is a list; ``authors "Ada <ada@x.org>"`` a contact; ``urls
+    Homepage=https://...`` and ``scripts name=module:func`` tables; ``optional-dependencies
+    test=pytest>=7 test=coverage`` groups by extra; ``entry-points group:name=module:obj``.
+    No value removes the field.
+    """
+    spec = field_spec(key)
+    if not values:
+        return None
+    if spec.kind in ("text", "version", "readme", "license"):
+        if len(values) != 1:
+            raise MetadataError(f"`{spec.key}` takes one value, got {len(values)}")
+        return values[0]
+    if spec.kind == "list":
+        return list(values)
+    if spec.kind == "contacts":
+        return [_contact_arg(v) for v in values]
+    pairs = [_pair(spec.key, v) for v in values]
+    if spec.kind == "table":
+        return dict(pairs)
+    if spec.kind == "extras":
+        extras: dict[str, list[str]] = {}
+        for extra, requirement in pairs:
+            extras.setdefault(extra, []).append(requirement)
+        return extras
+    groups: dict[str, dict[str, str]] = {}
+    for left, ref in pairs:
+        group, sep, name = left.partition(":")
+        if not sep or not group or not name:
+            raise MetadataError(
+                f"entry point {left!r} must be written GROUP:NAME=module:object",
+                hint="e.g. pytest11:myplugin=mypkg.plugin",
+            )
+        groups.setdefault(group, {})[name] = ref
+    return groups
+
+
+def _pair(key: str, text: str) -> tuple[str, str]:
+    left, sep, right = text.partition("=")
+    if not sep or not left.strip():
+        raise MetadataError(f"`{key}` values are written KEY=VALUE, got {text!r}")
+    return left.strip(), right.strip()
+
+
+def _contact_arg(text: str) -> dict[str, str]:
+    text = text.strip()
+    if text.endswith(">") and "<" in text:
+        name, _, email = text[:-1].rpartition("<")
+        contact = {"email": email.strip()}
+        if name.strip():
+            contact = {"name": name.strip(), **contact}
+        return contact
+    if "@" in text and " " not in text:
+        return {"email": text}
+    return {"name": text}

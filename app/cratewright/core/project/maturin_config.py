@@ -1,0 +1,202 @@
+"""``[tool.maturin]`` read exactly as maturin reads it, into one typed, validated object.
+
+Existing maturin projects must open unchanged, so the keys, their kebab-case spelling, the
+``manylinux`` alias of ``compatibility`` and the deprecated ``skip-auditwheel`` are all kept.
+Bad types are reported with the key's full name so users can find the line to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from cratewright.core.project.conditional_features import validate_conditional_feature
+from cratewright.errors import ConfigError
+
+__all__ = [
+    "AUDITWHEEL_MODES",
+    "BINDINGS",
+    "GlobPattern",
+    "MaturinConfig",
+    "parse_maturin_config",
+]
+
+BINDINGS = ("pyo3", "pyo3-ffi", "cffi", "uniffi", "bin")
+AUDITWHEEL_MODES = ("repair", "check", "warn", "skip")
+Format = Literal["sdist", "wheel"]
+
+# Every key maturin 1.16 accepts in [tool.maturin]; unknown keys only warn there too.
+_KNOWN_KEYS = frozenset(
+    {
+        "bindings", "compatibility", "manylinux", "auditwheel", "skip-auditwheel",
+        "python-source", "python-packages", "module-name", "include", "exclude", "data",
+        "features", "profile", "editable-profile", "strip", "manifest-path", "locked",
+        "frozen", "all-features", "no-default-features", "config", "unstable-flags",
+        "rustc-args", "targets", "target", "sdist-generator", "include-import-lib",
+        "use-base-python", "pgo-command", "sbom", "generate-ci",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class GlobPattern:
+    """One ``include``/``exclude`` entry; a plain string applies to both formats."""
+
+    path: str
+    formats: frozenset[str] = frozenset({"sdist", "wheel"})
+
+    def applies_to(self, fmt: Format) -> bool:
+        """Whether this pattern is meant for an sdist or a wheel build."""
+        return fmt in self.formats
+
+
+@dataclass(frozen=True)
+class MaturinConfig:
+    """The ``[tool.maturin]`` table; ``None`` means "not set", so the CLI default applies."""
+
+    bindings: str | None = None
+    compatibility: tuple[str, ...] = ()
+    auditwheel: str | None = None
+    python_source: Path | None = None
+    python_packages: tuple[str, ...] = ()
+    module_name: str | None = None
+    include: tuple[GlobPattern, ...] = ()
+    exclude: tuple[GlobPattern, ...] = ()
+    data: Path | None = None
+    features: tuple[str, ...] = ()
+    conditional_features: tuple[Mapping[str, str], ...] = ()
+    profile: str | None = None
+    editable_profile: str | None = None
+    strip: bool | None = None
+    manifest_path: Path | None = None
+    locked: bool | None = None
+    frozen: bool | None = None
+    all_features: bool | None = None
+    no_default_features: bool | None = None
+    config: tuple[str, ...] = ()
+    unstable_flags: tuple[str, ...] = ()
+    rustc_args: tuple[str, ...] = ()
+    sdist_generator: str = "cargo"
+    unknown_keys: tuple[str, ...] = field(default=())
+
+
+def _expect(value: Any, kind: type | tuple[type, ...], key: str, what: str) -> Any:
+    if not isinstance(value, kind):
+        raise ConfigError(f"[tool.maturin] {key} must be {what}, not {value!r}")
+    return value
+
+
+def _str_list(table: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = table.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    _expect(value, list, key, "a list of strings")
+    for item in value:
+        _expect(item, str, key, "a list of strings")
+    return tuple(value)
+
+
+def _opt(table: Mapping[str, Any], key: str, kind: type, what: str) -> Any:
+    value = table.get(key)
+    return None if value is None else _expect(value, kind, key, what)
+
+
+def _glob_patterns(table: Mapping[str, Any], key: str) -> tuple[GlobPattern, ...]:
+    value = table.get(key, [])
+    _expect(value, list, key, "a list of globs or {path, format} tables")
+    patterns = []
+    for item in value:
+        if isinstance(item, str):
+            patterns.append(GlobPattern(item))
+            continue
+        _expect(item, dict, key, "a list of globs or {path, format} tables")
+        path = _expect(item.get("path"), str, f"{key}.path", "a string")
+        fmt = item.get("format", ["sdist", "wheel"])
+        formats = [fmt] if isinstance(fmt, str) else fmt
+        if not isinstance(formats, list) or not set(formats) <= {"sdist", "wheel"}:
+            raise ConfigError(f'[tool.maturin] {key}.format must be "sdist", "wheel" or both')
+        if "from" in item:
+            # `{from = "out-dir", to = ...}` copies build-script output into wheels only.
+            formats = ["wheel"]
+        patterns.append(GlobPattern(path, frozenset(formats)))
+    return tuple(patterns)
+
+
+def _features(table: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[Mapping[str, str], ...]]:
+    plain: list[str] = []
+    conditional: list[Mapping[str, str]] = []
+    for item in _expect(table.get("features", []), list, "features", "a list"):
+        if isinstance(item, str):
+            plain.append(item)
+        elif isinstance(item, dict) and isinstance(item.get("feature"), str):
+            entry = validate_conditional_feature(item)
+            # A table without conditions is a plain feature, as in maturin's FeatureSpec::split.
+            if len(entry) == 1:
+                plain.append(entry["feature"])
+            else:
+                conditional.append(entry)
+        else:
+            raise ConfigError(
+                "[tool.maturin] features entries must be strings or {feature = ...}, "
+                f"not {item!r}"
+            )
+    return tuple(plain), tuple(conditional)
+
+
+def _choice(table: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> str | None:
+    value = _opt(table, key, str, "a string")
+    if value is not None and value not in allowed:
+        raise ConfigError(f"[tool.maturin] {key} = {value!r} is not one of: {', '.join(allowed)}")
+    return value
+
+
+def parse_maturin_config(table: Mapping[str, Any] | None, base_dir: Path) -> MaturinConfig:
+    """Validate ``[tool.maturin]``; relative paths are resolved against ``base_dir``.
+
+    ``base_dir`` is the directory of the pyproject.toml, which is what maturin resolves
+    python-source, data and manifest-path against.
+    """
+    if not table:
+        return MaturinConfig()
+    _expect(table, dict, "", "a table")
+    compatibility = _str_list(table, "compatibility") or _str_list(table, "manylinux")
+    auditwheel = _choice(table, "auditwheel", AUDITWHEEL_MODES)
+    if auditwheel is None and table.get("skip-auditwheel") is True:
+        auditwheel = "skip"
+    plain_features, conditional = _features(table)
+
+    def path(key: str) -> Path | None:
+        value = _opt(table, key, str, "a path string")
+        return None if value is None else (base_dir / value)
+
+    module_name = _opt(table, "module-name", str, "a string")
+    return MaturinConfig(
+        bindings=_choice(table, "bindings", BINDINGS),
+        compatibility=compatibility,
+        auditwheel=auditwheel,
+        python_source=path("python-source"),
+        python_packages=_str_list(table, "python-packages"),
+        module_name=module_name,
+        include=_glob_patterns(table, "include"),
+        exclude=_glob_patterns(table, "exclude"),
+        data=path("data"),
+        features=plain_features,
+        conditional_features=conditional,
+        profile=_opt(table, "profile", str, "a string"),
+        editable_profile=_opt(table, "editable-profile", str, "a string"),
+        strip=_opt(table, "strip", bool, "true or false"),
+        manifest_path=path("manifest-path"),
+        locked=_opt(table, "locked", bool, "true or false"),
+        frozen=_opt(table, "frozen", bool, "true or false"),
+        all_features=_opt(table, "all-features", bool, "true or false"),
+        no_default_features=_opt(table, "no-default-features", bool, "true or false"),
+        config=_str_list(table, "config"),
+        unstable_flags=_str_list(table, "unstable-flags"),
+        rustc_args=_str_list(table, "rustc-args"),
+        sdist_generator=_choice(table, "sdist-generator", ("cargo", "git")) or "cargo",
+        unknown_keys=tuple(sorted(set(table) - _KNOWN_KEYS)),
+    )

@@ -1,0 +1,1 @@
+"""sdist stage."""
