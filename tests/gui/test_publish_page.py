@@ -268,3 +268,23 @@ def test_network_failure_offers_retry_which_then_uploads(
     assert page.skip_existing.isChecked()
     assert (pypi_server.packages / wheel.name).read_bytes() == before
     leak_guard.output("page", _visible_text(page))
+
+
+def test_plain_http_off_this_machine_is_named_in_the_preflight_and_blocks_publish(
+    qtbot, app_state, tmp_path: Path, leak_guard: LeakGuard
+) -> None:
+    page = _page(qtbot, app_state, leak_guard)
+    app_state.set_artifacts((make_wheel(tmp_path / "good"),), None)
+    page.select_repository("custom", "http://packages.example.invalid/legacy/")
+    page.wait_idle()
+    assert page.table.item(0, 2).text() == "✔ passed"
+    assert page.insecure_label.isVisibleTo(page)
+    assert "unencrypted" in page.insecure_label.text()
+    assert not page.publish_button.isEnabled(), "the token would travel in clear text"
+    page.allow_insecure.setChecked(True)
+    assert page.publish_button.isEnabled(), "an explicit opt-in, as --allow-insecure-http"
+    page.select_repository("custom", "http://127.0.0.1:9/")
+    page.wait_idle()
+    assert not page.insecure_label.isVisibleTo(page), "loopback is fine"
+    assert not page.allow_insecure.isChecked(), "the opt-in does not carry over"
+    assert page.publish_button.isEnabled()

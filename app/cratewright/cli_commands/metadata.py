@@ -160,5 +160,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         "-m", "--manifest-path", type=Path, help="Cargo.toml, pyproject.toml or project directory"
     )
     edit.add_argument("field", metavar="FIELD", help="e.g. version, summary, keywords, urls")
-    edit.add_argument("values", metavar="VALUE", nargs="*", help="the new value(s)")
+    values = edit.add_argument("values", metavar="VALUE", nargs="*", help="the new value(s)")
+    values.allow_empty = True  # type: ignore[attr-defined]  # `set summary ""` is an edit
     edit.set_defaults(run=run_set)

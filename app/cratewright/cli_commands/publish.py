@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cratewright.cli_commands import never_echo_arguments
 from cratewright.cli_commands.build import add_build_args, build_options_from_args
 from cratewright.errors import CredentialsError
 from cratewright.events import Event, EventSink, Progress
@@ -118,6 +119,7 @@ def _upload(files: list[Path], args: argparse.Namespace, sink: EventSink) -> int
             prompt=_terminal_prompt if interactive else None,
             non_interactive=not interactive,
             skip_existing=args.skip_existing,
+            allow_insecure_http=args.allow_insecure_http,
             sink=_UploadConsole(sink),
         )
     except UploadFailed as exc:
@@ -139,7 +141,10 @@ def run_publish(args: argparse.Namespace, sink: EventSink) -> int:
         release=options.release or not args.debug,
         strip=False if args.no_strip else (True if options.strip is None else options.strip),
     )
-    _repository(args)  # a bad -r/--repository-url fails before the build, not after
+    from cratewright.core.publish import require_secure_transport
+
+    # A bad or insecure -r/--repository-url fails before the build, not after it.
+    require_secure_transport(_repository(args), allow_insecure_http=args.allow_insecure_http)
     files = build_distributions(options, sdist=not args.no_sdist, sink=sink)
     return _upload(files, args, sink)
 
@@ -224,6 +229,12 @@ def _add_upload_args(parser: argparse.ArgumentParser) -> None:
     )
     add("--check-url", help="simple index to look for existing files (default: derived)")
     add(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow a plain http:// index that is not on this machine (sends the credential "
+        "unencrypted)",
+    )
+    add(
         "--non-interactive",
         action="store_true",
         help="never prompt for credentials (also TWINE_NON_INTERACTIVE, or no terminal)",
@@ -251,6 +262,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     credentials = sub.add_parser(
         "credentials", help="store, show or delete the upload token kept in the system keyring"
     )
+    never_echo_arguments(credentials)
     credentials.add_argument("action", choices=["set", "show", "delete"])
     _add_repository_args(credentials, required=True)
     credentials.add_argument("-u", "--username", help="username (default: __token__)")

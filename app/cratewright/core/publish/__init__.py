@@ -35,9 +35,11 @@ from cratewright.core.publish.repositories import (
     TESTPYPI,
     TESTPYPI_UPLOAD_URL,
     Repository,
+    insecure_transport_problem,
     list_repositories,
     read_pypirc,
     repository_from_url,
+    require_secure_transport,
     resolve_repository,
 )
 from cratewright.core.publish.upload import (
@@ -79,6 +81,7 @@ __all__ = [
     "ensure_uploadable",
     "existing_files",
     "find_credential",
+    "insecure_transport_problem",
     "keyring_status",
     "list_repositories",
     "load_stored_credential",
@@ -86,6 +89,7 @@ __all__ = [
     "read_pypirc",
     "remember_credential",
     "repository_from_url",
+    "require_secure_transport",
     "resolve_credential",
     "resolve_repository",
     "sdist_supported",

@@ -8,12 +8,13 @@ other URL kept as given): a token stored here is found by command-line twine and
 from __future__ import annotations
 
 import configparser
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from packaging.utils import canonicalize_name
 
@@ -27,10 +28,12 @@ __all__ = [
     "TESTPYPI_UPLOAD_URL",
     "Repository",
     "builtin_repositories",
+    "insecure_transport_problem",
     "list_repositories",
     "normalize_upload_url",
     "read_pypirc",
     "repository_from_url",
+    "require_secure_transport",
     "resolve_repository",
     "sanitize_url",
 ]
@@ -132,9 +135,63 @@ def builtin_repositories() -> tuple[Repository, Repository]:
     return (PYPI, TESTPYPI)
 
 
+def _split(url: str) -> SplitResult:
+    """``urlsplit`` whose ValueError ("Invalid IPv6 URL", bad port) is a PublishError."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        shown = url if "@" not in url else "(a URL with credentials)"
+        raise PublishError(f"Invalid repository URL {shown!r}: {exc}") from None
+    return parts
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(
+        ".localhost"
+    ):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def insecure_transport_problem(repository: Repository) -> str | None:
+    """Why uploading to ``repository`` would send the credential in clear text, or None.
+
+    Plain ``http://`` is fine on this machine's loopback (a local test index); anywhere else
+    the token crosses the network unencrypted. The CLI refuses it unless
+    ``--allow-insecure-http``; the GUI says so in its pre-flight. One rule for both.
+    """
+    urls = [repository.upload_url, *([repository.check_url] if repository.check_url else [])]
+    for url in urls:
+        parts = _split(url)
+        if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+            return (
+                f"{sanitize_url(url)} is plain http:// on a host that is not this machine: "
+                "the credential would be sent unencrypted"
+            )
+    return None
+
+
+def require_secure_transport(repository: Repository, *, allow_insecure_http: bool) -> None:
+    """Raise unless the upload is encrypted, local, or plain http was explicitly allowed."""
+    problem = insecure_transport_problem(repository)
+    if problem is not None and not allow_insecure_http:
+        raise PublishError(
+            f"Refusing to upload: {problem}",
+            hint="use the https:// URL of the index, or pass --allow-insecure-http (GUI: "
+            "tick 'Allow plain HTTP') if you accept that risk",
+        )
+
+
 def sanitize_url(url: str) -> str:
     """The URL with any ``user:password@`` replaced, safe to print."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url if "@" not in url else "(a URL with credentials)"
     if parts.username is None and parts.password is None:
         return url
     host = parts.hostname or ""
@@ -150,11 +207,7 @@ def normalize_upload_url(url: str) -> str:
         PublishError: not an http(s) URL with a host, or the retired pypi.python.org.
     """
     url = url.strip()
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError as exc:
-        raise PublishError(f"Invalid repository URL {sanitize_url(url)!r}: {exc}") from None
+    parts = _split(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise PublishError(
             f"Invalid repository URL {sanitize_url(url)!r}: expected http:// or https:// "
@@ -177,7 +230,7 @@ def repository_from_url(url: str, *, check_url: str | None = None) -> Repository
     ``user:password@`` in the URL is split off (as twine does) so that neither the keyring
     service name nor any message contains it.
     """
-    parts = urlsplit(url.strip())
+    parts = _split(url.strip())
     username = password = None
     if parts.username is not None or parts.password is not None:
         username, password = parts.username, parts.password

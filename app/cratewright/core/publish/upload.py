@@ -32,7 +32,11 @@ from packaging.utils import (
 from packaging.version import InvalidVersion
 
 from cratewright.core.publish.credentials import Credential
-from cratewright.core.publish.repositories import Repository, sanitize_url
+from cratewright.core.publish.repositories import (
+    Repository,
+    require_secure_transport,
+    sanitize_url,
+)
 from cratewright.errors import PublishError, ToolMissingError
 from cratewright.events import CancelToken, EventSink, Message, Progress, Status, null_sink
 
@@ -435,6 +439,7 @@ def upload_distributions(
     credential: Credential,
     *,
     skip_existing: bool = False,
+    allow_insecure_http: bool = False,
     timeout: tuple[float, float] = DEFAULT_TIMEOUT,
     sink: EventSink = null_sink,
     cancel: CancelToken | None = None,
@@ -444,7 +449,9 @@ def upload_distributions(
     Raises:
         UploadFailed: the server refused a file, could not be reached, or the user cancelled;
             its ``result`` lists which files were uploaded before that.
+        PublishError: plain http:// to a host other than this machine, not allowed.
     """
+    require_secure_transport(repository, allow_insecure_http=allow_insecure_http)
     ordered = sorted((Path(p) for p in paths), key=lambda p: not p.name.endswith(".whl"))
     run = _Run(repository, ordered)
     if not ordered:

@@ -21,7 +21,7 @@ from cratewright.core.publish.credentials import (
     resolve_credential,
     store_credential,
 )
-from cratewright.core.publish.repositories import Repository
+from cratewright.core.publish.repositories import Repository, require_secure_transport
 from cratewright.core.publish.upload import (
     DEFAULT_TIMEOUT,
     UploadFailed,
@@ -102,6 +102,7 @@ def publish_files(
     prompt: CredentialPrompt | None = None,
     non_interactive: bool = False,
     skip_existing: bool = False,
+    allow_insecure_http: bool = False,
     timeout: tuple[float, float] = DEFAULT_TIMEOUT,
     keyring_timeout: float = KEYRING_TIMEOUT,
     sink: EventSink = null_sink,
@@ -114,6 +115,7 @@ def publish_files(
             (:class:`UploadFailed` with per-file results).
         CredentialsError: no credential and no prompt allowed.
     """
+    require_secure_transport(repository, allow_insecure_http=allow_insecure_http)
     checks = check_distributions(paths, repository=repository, sink=sink)
     ensure_uploadable(checks)
     if credential is None:
@@ -133,6 +135,7 @@ def publish_files(
             repository,
             credential,
             skip_existing=skip_existing,
+            allow_insecure_http=allow_insecure_http,
             timeout=timeout,
             sink=sink,
             cancel=cancel,

@@ -51,6 +51,7 @@ from cratewright.core.publish import (
     UploadResult,
     check_distributions,
     find_credential,
+    insecure_transport_problem,
     keyring_status,
     list_repositories,
     publish_files,
@@ -177,7 +178,38 @@ class PublishPage(Page):
             "Skip files that are already on the index (checked on its simple index first)", box
         )
         form.addRow("", self.skip_existing)
+        # Pre-flight of the transport: the core's rule (plain http only on loopback) shown
+        # here, and an explicit opt-in that the upload passes on as allow_insecure_http.
+        self.insecure_label = QLabel("", box)
+        self.insecure_label.setObjectName("publish-insecure")
+        self.insecure_label.setWordWrap(True)
+        self.insecure_label.setStyleSheet(f"color: {_ERROR.name()}")
+        self.allow_insecure = QCheckBox(
+            "Allow plain HTTP to this index (the token is sent unencrypted)", box
+        )
+        self.allow_insecure.setObjectName("publish-allow-insecure")
+        self.allow_insecure.toggled.connect(self._update_buttons)
+        form.addRow("", self.insecure_label)
+        form.addRow("", self.allow_insecure)
+        self.insecure_label.setVisible(False)
+        self.allow_insecure.setVisible(False)
         return box
+
+    def transport_problem(self) -> str | None:
+        """Why the selected index would get the token in clear text (None: it would not)."""
+        repo = self.repository()
+        try:
+            return None if repo is None else insecure_transport_problem(repo)
+        except CratewrightError as exc:
+            return str(exc)
+
+    def _show_transport(self) -> None:
+        problem = self.transport_problem()
+        self.insecure_label.setText(f"✖ {problem}" if problem else "")
+        self.insecure_label.setVisible(problem is not None)
+        self.allow_insecure.setVisible(problem is not None)
+        if problem is None:
+            self.allow_insecure.setChecked(False)
 
     def _make_files_box(self) -> QGroupBox:
         box = QGroupBox("Files to upload", self)
@@ -304,6 +336,7 @@ class PublishPage(Page):
                 repository_from_url(self.custom_url.text())
             except CratewrightError as exc:
                 self._say(str(exc), error=True)
+        self._show_transport()
         self._refresh_credential()
         self._run_checks()
 
@@ -565,6 +598,7 @@ class PublishPage(Page):
             and self.repository() is not None
             and len(self.checks) == len(self._files)
             and all(c.ok for c in self.checks.values())
+            and (self.transport_problem() is None or self.allow_insecure.isChecked())
         )
         self.publish_button.setEnabled(ready and not self.busy)
         self.cancel_button.setEnabled("publish" in self._tasks)
@@ -638,6 +672,7 @@ class PublishPage(Page):
             return
         files = list(self._files)
         skip = self.skip_existing.isChecked() if skip_existing is None else skip_existing
+        allow_insecure = self.allow_insecure.isChecked()
         for row in range(len(files)):
             self.table.setItem(row, 3, QTableWidgetItem("waiting"))
         self.progress.setRange(0, 1000 * len(files))
@@ -647,7 +682,8 @@ class PublishPage(Page):
         def upload(sink: Any, cancel: Any) -> UploadResult:
             return publish_files(
                 files, repo, credential=credential, skip_existing=skip,
-                keyring_timeout=self.keyring_timeout, sink=sink, cancel=cancel,
+                allow_insecure_http=allow_insecure, keyring_timeout=self.keyring_timeout,
+                sink=sink, cancel=cancel,
             )  # fmt: skip
 
         self._start(
