@@ -153,7 +153,13 @@ def test_window_close_during_a_build_stops_it(qtbot, tmp_path: Path) -> None:
     page = window.build_page
     page.build_button.click()
     qtbot.waitUntil(lambda: "Compiling slow-build" in page.log.plain_text(), timeout=300_000)
-    window.close()
+    asked: list[list[str]] = []
+    window.confirm_stop_jobs = lambda jobs: asked.append(list(jobs)) or len(asked) > 1
+    assert not window.close()  # the first answer is Cancel: the build goes on
+    assert page.building and window.isVisible()
+    (job,) = asked[0]
+    assert job.startswith("a build of slow-build (running for ")
+    assert window.close()  # then Stop and quit
     assert not page.building
     assert os.getpid()  # the test process survived a close during a build
 

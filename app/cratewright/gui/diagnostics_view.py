@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from cratewright.events import Diagnostic
+from cratewright.gui.locations import open_location
 from cratewright.gui.log_view import LogView
 
 __all__ = ["DiagnosticsView"]
@@ -143,4 +143,4 @@ class DiagnosticsView(QWidget):
         diagnostic = self._current()
         path = self.file_of(diagnostic) if diagnostic else None
         if path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            self.location_dialog = open_location(self, path, "Open file in editor")

@@ -8,12 +8,22 @@ once and refreshed through :class:`~cratewright.gui.state.AppState`.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QIcon,
+    QKeySequence,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -33,15 +43,18 @@ from PySide6.QtWidgets import (
 
 from cratewright import __version__
 from cratewright.core.metadata.overview import ProjectOverview, load_overview
-from cratewright.gui.page import Page
+from cratewright.gui.elided_label import ElidedLabel
+from cratewright.gui.page import Page, RunningJob
 from cratewright.gui.project_panels import ErrorPanel, WelcomePanel
 from cratewright.gui.resources import resource_path
 from cratewright.gui.settings import add_recent_project, app_settings, recent_projects
 from cratewright.gui.state import AppState
+from cratewright.gui.unsaved import ask_stop_jobs
 from cratewright.gui.workers import Task, run_task
 
 if TYPE_CHECKING:
     from cratewright.gui.pages.build_page import BuildPage
+    from cratewright.gui.pages.metadata_page import MetadataPage
 
 __all__ = ["MainWindow", "project_path_from_drop"]
 
@@ -64,6 +77,7 @@ _PAGE_ICONS = {
     "publish": QStyle.StandardPixmap.SP_ArrowUp,
 }
 _NOTIFY_AFTER_SECONDS = 10.0
+_WIDE_SIDEBAR, _NARROW_SIDEBAR, _NARROW_BELOW = 230, 180, 1200
 
 
 def project_path_from_drop(paths: list[Path]) -> Path | None:
@@ -84,17 +98,24 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("cratewright")
         self.setWindowIcon(QIcon(str(resource_path("icons/cratewright.svg"))))
         self.setAcceptDrops(True)
-        self.setMinimumSize(QSize(960, 640))
+        self.setMinimumSize(QSize(900, 600))
         self.state = AppState(self)
         self._load_task: Task | None = None
         self._tray: QSystemTrayIcon | None = None
+        #: Asked before closing stops running jobs (their descriptions); tests replace it.
+        self.confirm_stop_jobs: Callable[[Sequence[str]], bool] = lambda jobs: ask_stop_jobs(
+            self, jobs
+        )
 
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(250)
+        self.navigation.setFixedWidth(_WIDE_SIDEBAR)
         self.navigation.setIconSize(QSize(20, 20))
         self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.navigation.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.navigation.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # reachable with Tab (and Ctrl+L): arrows then move between pages
+        self.navigation.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.navigation.setAccessibleName("Pages")
         self.page_stack = QStackedWidget(self)
         self._pages: dict[str, Page] = {}
         for page_id, title, _module, _class in _PAGES:
@@ -103,9 +124,11 @@ class MainWindow(QMainWindow):
             item.setIcon(self.style().standardIcon(_PAGE_ICONS[page_id]))
         self.navigation.currentRowChanged.connect(self._show_row)
 
-        self.header = QLabel(self)
+        self.header = ElidedLabel("", self)
         self.header.setObjectName("project-header")
-        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        header_font = QFont(self.header.font())
+        header_font.setBold(True)
+        self.header.setFont(header_font)
         reload_button = QPushButton("Reload", self)
         reload_button.setToolTip("Read the project's files again (F5)")
         reload_button.clicked.connect(self.reload_project)
@@ -141,6 +164,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.state.navigate.connect(self.show_page)
+        self.state.project_changed.connect(self._show_project)
         self.state.status.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._create_actions()
         self._show_welcome()
@@ -161,10 +185,25 @@ class MainWindow(QMainWindow):
         self.reload_action.triggered.connect(self.reload_project)
         file_menu.addAction(self.reload_action)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.undo_action = QAction("&Undo", self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.triggered.connect(lambda: self._metadata_do("undo"))
+        self.redo_action = QAction("&Redo", self)
+        self.redo_action.setShortcuts(
+            [QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Y")]
+        )
+        self.redo_action.triggered.connect(lambda: self._metadata_do("redo"))
+        self.save_action = QAction("&Save Metadata…", self)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.triggered.connect(lambda: self._metadata_do("save"))
+        for action in (self.undo_action, self.redo_action, self.save_action):
+            edit_menu.addAction(action)
 
         build_menu = self.menuBar().addMenu("&Build")
         self.build_action = QAction("&Build Wheels", self)
@@ -173,21 +212,83 @@ class MainWindow(QMainWindow):
         self.cancel_action = QAction("&Cancel Build", self)
         self.cancel_action.setShortcut(QKeySequence("Ctrl+."))
         self.cancel_action.triggered.connect(self._cancel_build)
+        self.sdist_action = QAction("Build &Sdist and a Wheel From It", self)
+        self.sdist_action.triggered.connect(lambda: self._sdist_panel_do("verify"))
+        self.develop_action = QAction("&Develop into an Environment", self)
+        self.develop_action.triggered.connect(lambda: self._sdist_panel_do("develop"))
+        self.publish_action = QAction("&Publish…", self)
+        self.publish_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.publish_action.triggered.connect(self._publish_from_menu)
         build_menu.addAction(self.build_action)
         build_menu.addAction(self.cancel_action)
+        build_menu.addSeparator()
+        build_menu.addAction(self.sdist_action)
+        build_menu.addAction(self.develop_action)
+        build_menu.addSeparator()
+        build_menu.addAction(self.publish_action)
 
         go_menu = self.menuBar().addMenu("&Go")
+        self.go_actions: list[QAction] = []
         for index, (page_id, title, _module, _class) in enumerate(_PAGES):
-            action = QAction(title, self)
+            action = QAction(title.replace("&", "&&"), self)  # a lone & would be a mnemonic
             action.setShortcut(QKeySequence(f"Alt+{index + 1}"))
             action.triggered.connect(lambda _=False, pid=page_id: self.show_page(pid))
             go_menu.addAction(action)
+            self.go_actions.append(action)
+        go_menu.addSeparator()
+        sidebar = QAction("Page &List", self)
+        sidebar.setShortcut(QKeySequence("Ctrl+L"))
+        sidebar.triggered.connect(self.focus_navigation)
+        go_menu.addAction(sidebar)
 
         help_menu = self.menuBar().addMenu("&Help")
+        self.documentation_action = QAction("&Documentation", self)
+        self.documentation_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.documentation_action.triggered.connect(self.show_documentation)
+        help_menu.addAction(self.documentation_action)
         about = QAction("&About cratewright", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
         self._update_actions()
+
+    def focus_navigation(self) -> None:
+        """Put the keyboard focus on the page list (arrows then switch pages)."""
+        if self.navigation.isEnabled():
+            self.navigation.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_documentation(self) -> None:
+        """Help ▸ Documentation: cratewright's README, rendered, inside the app."""
+        from cratewright.gui.documentation import DocumentationDialog
+
+        self.documentation = DocumentationDialog(self)
+        self.documentation.open()
+
+    def _metadata_do(self, what: str) -> None:
+        page = self.metadata_page_if_built
+        if page is None:
+            return
+        if what == "undo":
+            page.undo_stack.undo()
+        elif what == "redo":
+            page.undo_stack.redo()
+        else:
+            self.show_page("metadata")
+            page.save()
+
+    def _sdist_panel_do(self, what: str) -> None:
+        self.show_page("build")
+        panel = self.build_page.sdist_panel
+        if panel is None:
+            return
+        self.build_page.tabs.setCurrentWidget(panel)
+        if what == "verify":
+            panel.start_verify()
+        else:
+            panel.start_develop()
+
+    def _publish_from_menu(self) -> None:
+        self.show_page("publish")
+        self.page("publish").publish()  # type: ignore[attr-defined]
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -204,6 +305,12 @@ class MainWindow(QMainWindow):
         self.build_action.setEnabled(has_project and not building)
         self.cancel_action.setEnabled(building)
         self.reload_action.setEnabled(self.state.project_path is not None and not building)
+        for action in (self.sdist_action, self.develop_action, self.publish_action):
+            action.setEnabled(has_project and not building)
+        metadata = self.metadata_page_if_built
+        self.undo_action.setEnabled(bool(metadata and metadata.undo_stack.canUndo()))
+        self.redo_action.setEnabled(bool(metadata and metadata.undo_stack.canRedo()))
+        self.save_action.setEnabled(bool(metadata and metadata.has_pending_edits))
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -225,16 +332,34 @@ class MainWindow(QMainWindow):
     def reload_project(self) -> None:
         """Open the current project again (after editing its files)."""
         if self.state.project_path is not None:
-            self.open_project(self.state.project_path)
+            self.open_project(self.state.project_path, action="reloading the project")
 
-    def open_project(self, path: Path, preloaded: Future[ProjectOverview] | None = None) -> None:
+    def resolve_unsaved(self, action: str) -> bool:
+        """Ask Save / Discard / Cancel when metadata edits are pending; False means stay."""
+        page = self.metadata_page_if_built
+        if page is None or not page.has_pending_edits:
+            return True
+        self.show_page("metadata")
+        return page.resolve_pending(action)
+
+    def open_project(
+        self,
+        path: Path,
+        preloaded: Future[ProjectOverview] | None = None,
+        *,
+        action: str = "opening another project",
+    ) -> None:
         """Open ``path`` in the background; the window stays responsive meanwhile.
 
         ``preloaded`` is a load already started (at app start, before Qt was even imported),
-        so that cargo runs while the window is being built.
+        so that cargo runs while the window is being built. Unsaved metadata edits are
+        saved or discarded first, as the user answers (Cancel keeps them and opens nothing).
         """
         if self.building:
             self.statusBar().showMessage("A build is running; cancel it before opening.", 8000)
+            return
+        if not self.resolve_unsaved(action):
+            self.statusBar().showMessage("Kept the unsaved metadata edits; nothing was opened.")
             return
         path = path.expanduser().resolve()
         self.content.setCurrentWidget(self.loading)
@@ -256,11 +381,6 @@ class MainWindow(QMainWindow):
         self._load_task = None
         self.state.set_project(path, overview)
         add_recent_project(path)
-        self.header.setText(
-            f"<b>{overview.name}</b> {overview.version} &nbsp;·&nbsp; {overview.bindings.label}"
-            f" &nbsp;·&nbsp; {overview.root}"
-        )
-        self.setWindowTitle(f"{overview.name} {overview.version} — cratewright")
         self.navigation.setEnabled(True)
         self.content.setCurrentWidget(self._workspace)
         if self.navigation.currentRow() < 0:
@@ -274,10 +394,39 @@ class MainWindow(QMainWindow):
         self.state.set_project(path, None)
         self.error_panel.show_error(path, error, trace)
         self.content.setCurrentWidget(self.error_panel)
-        self.setWindowTitle("cratewright")
         self.statusBar().showMessage(f"Could not open {path}", 8000)
         self._update_actions()
         self.project_loaded.emit(False)
+
+    def _show_project(self, overview: ProjectOverview | None) -> None:
+        """Header strip and title follow AppState, the same state every page shows (a Save
+        that changes the version updates them with the Overview)."""
+        if overview is None:
+            self.header.setText("")
+        else:
+            self.header.setText(
+                f"{overview.name} {overview.version}  ·  {overview.bindings.label}  ·  "
+                f"{overview.root}"
+            )
+        self._update_title()
+        self._update_actions()
+
+    def _update_title(self) -> None:
+        overview = self.state.overview
+        metadata = self.metadata_page_if_built
+        pending = bool(metadata and metadata.has_pending_edits)
+        name = f"{overview.name} {overview.version} — cratewright" if overview else "cratewright"
+        self.setWindowTitle(f"*{name}" if pending else name)
+        item = self.navigation.item([p[0] for p in _PAGES].index("metadata"))
+        item.setText("Metadata  ●" if pending else "Metadata")
+        item.setToolTip("Metadata: unsaved edits" if pending else "")
+        font = item.font()
+        font.setItalic(pending)
+        item.setFont(font)
+
+    def _pending_changed(self, _pending: bool) -> None:
+        self._update_title()
+        self._update_actions()
 
     def _show_welcome(self) -> None:
         self.welcome.set_recent(recent_projects())
@@ -299,6 +448,9 @@ class MainWindow(QMainWindow):
         if page_id == "build":
             page.build_started.connect(self._update_actions)
             page.build_finished.connect(self._build_finished)
+        if page_id == "metadata":
+            page.pending_changed.connect(self._pending_changed)
+            page.history_changed.connect(self._update_actions)
         if self.state.overview is not None:
             page.project_changed(self.state.overview)
         return page
@@ -307,6 +459,11 @@ class MainWindow(QMainWindow):
     def pages(self) -> dict[str, Page]:
         """Every page by id, in navigation order (builds the ones not shown yet)."""
         return {page_id: self.page(page_id) for page_id, *_rest in _PAGES}
+
+    @property
+    def metadata_page_if_built(self) -> MetadataPage | None:
+        """The Metadata page when it exists (edits can only be pending there)."""
+        return self._pages.get("metadata")  # type: ignore[return-value]
 
     @property
     def build_page(self) -> BuildPage:
@@ -382,8 +539,25 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 800)
 
+    def running_jobs(self) -> list[RunningJob]:
+        """Builds, uploads, repairs... that closing the window would stop."""
+        return [job for page in self._pages.values() for job in page.running_jobs()]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The sidebar narrows on a small screen so the pages keep their width."""
+        super().resizeEvent(event)
+        narrow = event.size().width() < _NARROW_BELOW
+        self.navigation.setFixedWidth(_NARROW_SIDEBAR if narrow else _WIDE_SIDEBAR)
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop a running build (cargo and children) and remember the window's geometry."""
+        """Ask before losing edits or stopping jobs; then stop them and remember geometry."""
+        if not self.resolve_unsaved("closing the window"):
+            event.ignore()
+            return
+        jobs = self.running_jobs()
+        if jobs and not self.confirm_stop_jobs([job.describe() for job in jobs]):
+            event.ignore()
+            return
         if self._load_task is not None:
             self._load_task.wait(30_000)
         for page in list(self._pages.values()):

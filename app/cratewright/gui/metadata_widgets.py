@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.metadata.edit import FileChange
+from cratewright.core.metadata.edit import FileChange, FollowUpChange
 from cratewright.core.metadata.validate import Problem, classifier_choices
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "entry_points_editor",
     "extras_editor",
     "mapping_editor",
+    "save_summary",
     "string_list_editor",
 ]
 
@@ -59,16 +60,22 @@ def error_colour(widget: QWidget) -> str:
 
 
 class TextEditor(QLineEdit):
-    """A one-line value; commits on Enter or when focus leaves."""
+    """A one-line value; commits on Enter or when focus leaves.
+
+    ``typed`` is emitted on every keystroke, so the page can enable Save (and mark the edit
+    pending) before the field is committed; Save commits it first.
+    """
 
     edited = Signal()
+    typed = Signal()
 
     def __init__(self, placeholder: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText(placeholder)
         self.setClearButtonEnabled(True)
         self._committed = ""
-        self.editingFinished.connect(self._commit)
+        self.editingFinished.connect(self.commit)
+        self.textEdited.connect(lambda _text: self.typed.emit())
 
     def value(self) -> str | None:
         """The text, None when empty."""
@@ -87,7 +94,13 @@ class TextEditor(QLineEdit):
             f"QLineEdit {{ border: 1px solid {error_colour(self)}; }}" if errors else ""
         )
 
-    def _commit(self) -> None:
+    @property
+    def uncommitted(self) -> bool:
+        """True while typed text has not been committed yet."""
+        return self.text() != self._committed
+
+    def commit(self) -> None:
+        """Commit typed text now (Enter, focus out, or Save pressed while typing)."""
         if self.text() != self._committed:
             self._committed = self.text()
             self.edited.emit()
@@ -469,16 +482,30 @@ class FieldFrame(QWidget):
         self.problems.show()
 
 
+def save_summary(changes: Sequence[FileChange], follow_ups: Sequence[FollowUpChange]) -> str:
+    """Every file that Save changes, in words: the ones it writes and the ones that follow."""
+    written = ", ".join(str(c.path) for c in changes)
+    lines = [f"Save writes the lines shown below to {written}; nothing else in them changes."]
+    lines.extend(f"{f.path} also changes: {f.reason}." for f in follow_ups)
+    return "\n".join(lines)
+
+
 class DiffDialog(QDialog):
     """Shows what Save will write, file by file; Save or Cancel."""
 
-    def __init__(self, changes: Sequence[FileChange], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        changes: Sequence[FileChange],
+        parent: QWidget | None = None,
+        follow_ups: Sequence[FollowUpChange] = (),
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Save metadata changes")
         self.resize(760, 520)
-        names = ", ".join(c.path.name for c in changes)
-        label = QLabel(f"These lines of {names} will change; everything else stays as is.", self)
+        label = QLabel(save_summary(changes, follow_ups), self)
         label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = label
         text = QPlainTextEdit(self)
         text.setReadOnly(True)
         text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from PySide6.QtWidgets import QWidget
@@ -9,7 +10,21 @@ from PySide6.QtWidgets import QWidget
 from cratewright.core.metadata.overview import ProjectOverview
 from cratewright.gui.state import AppState
 
-__all__ = ["Page"]
+__all__ = ["Page", "RunningJob"]
+
+
+@dataclass(frozen=True)
+class RunningJob:
+    """Long work a page has running, named so the window can ask before stopping it."""
+
+    description: str  # e.g. "a build of pyo3-mixed"
+    seconds: float  # how long it has run
+
+    def describe(self) -> str:
+        """``a build of pyo3-mixed (running for 42 s)``."""
+        seconds = int(self.seconds)
+        took = f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"
+        return f"{self.description} (running for {took})"
 
 
 class Page(QWidget):
@@ -18,7 +33,8 @@ class Page(QWidget):
     Subclasses set ``page_id`` (file name of its screenshot, e.g. "build") and ``title``
     (navigation label), build their widgets in ``__init__`` and override
     :meth:`project_changed`. Long work goes through :func:`cratewright.gui.workers.run_task`,
-    never on the UI thread.
+    never on the UI thread; a page that runs work the user would miss lists it in
+    :meth:`running_jobs`.
     """
 
     page_id: ClassVar[str] = ""
@@ -32,6 +48,10 @@ class Page(QWidget):
 
     def project_changed(self, overview: ProjectOverview | None) -> None:
         """A project was opened or closed; refresh what the page shows."""
+
+    def running_jobs(self) -> list[RunningJob]:
+        """Builds, uploads, repairs... running now (closing the window would stop them)."""
+        return []
 
     def prepare_screenshot(self) -> None:
         """Called before rendering the page to PNG headless; finish pending async work here."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from cratewright.errors import CratewrightError, ProjectError, ToolMissingError
+from cratewright.gui.locations import open_location
 
 __all__ = ["ErrorPanel", "WelcomePanel", "source_excerpt"]
 
@@ -147,7 +148,7 @@ class ErrorPanel(QWidget):
 
     def _open_file(self) -> None:
         if self._file is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._file)))
+            self.location_dialog = open_location(self, self._file, "Open file in editor")
 
 
 class WelcomePanel(QWidget):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from cratewright.gui.formatting import human_size
+from cratewright.gui.locations import open_location
 
 __all__ = ["ResultsView"]
 
@@ -137,4 +137,4 @@ class ResultsView(QWidget):
 
     def _show_folder(self) -> None:
         if self._paths:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._paths[0].parent)))
+            self.location_dialog = open_location(self, self._paths[0].parent, "Show in folder")

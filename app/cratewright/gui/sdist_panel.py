@@ -10,6 +10,7 @@ core's code (``sdist_contents``, ``build_sdist_and_wheels``, ``develop``) run vi
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ from cratewright.core.sdist.verify import SdistBuild, build_sdist_and_wheels
 from cratewright.errors import CratewrightError
 from cratewright.events import Event, Message, OutputLine, Status
 from cratewright.gui.log_view import LogView
+from cratewright.gui.page import RunningJob
 from cratewright.gui.state import AppState
 from cratewright.gui.workers import Task, run_task
 
@@ -72,6 +74,8 @@ class SdistPanel(QWidget):
         self._contents: SdistContents | None = None
         self._load_task: Task | None = None
         self._action_task: Task | None = None
+        self._action_name = ""
+        self._action_started = 0.0
         self._trace = ""
         self._generation = 0
         self._build_ui()
@@ -355,7 +359,16 @@ class SdistPanel(QWidget):
             self._verify_done,
         )
 
+    def running_jobs(self) -> list[RunningJob]:
+        """Develop or the sdist check, while it runs (the window asks before stopping it)."""
+        task = self._action_task
+        if task is None or not task.running:
+            return []
+        return [RunningJob(self._action_name, time.monotonic() - self._action_started)]
+
     def _start(self, text: str, function: Any, on_success: Any) -> None:
+        self._action_name = "Develop" if text.startswith("Develop") else "an sdist check"
+        self._action_started = time.monotonic()
         self.log.clear_log()
         self.details_button.hide()
         self._set_result(text, None)
@@ -434,6 +447,12 @@ class SdistPanel(QWidget):
         if self._load_task is not None and self._load_task.running:
             self._load_task.wait(120_000)
         self.log.flush()
+
+    def shutdown(self, timeout_ms: int = 10_000) -> None:
+        """Cancel Develop / the sdist check and wait for it (window closing)."""
+        if self._action_task is not None and self._action_task.running:
+            self._action_task.cancel()
+            self._action_task.wait(timeout_ms)
 
     def wait_for_action(self, timeout_ms: int = 1_200_000) -> bool:
         """Block until Develop/Verify finished (tests and screenshots)."""

@@ -39,7 +39,14 @@ from cratewright.core.project.locate import open_project
 from cratewright.errors import FileChangedError, MetadataError, ProjectError
 from cratewright.events import EventSink, null_sink
 
-__all__ = ["FileChange", "MetadataSession", "TomlFile", "load_metadata_view", "parse_cli_value"]
+__all__ = [
+    "FileChange",
+    "FollowUpChange",
+    "MetadataSession",
+    "TomlFile",
+    "load_metadata_view",
+    "parse_cli_value",
+]
 
 _ONE_LINE_LIMIT = 88
 
@@ -96,6 +103,14 @@ class FileChange:
                 f"b/{self.path.name}",
             )
         )
+
+
+@dataclass(frozen=True)
+class FollowUpChange:
+    """A file that Save does not write but that changes because of it (e.g. Cargo.lock)."""
+
+    path: Path
+    reason: str
 
 
 class MetadataSession:
@@ -263,6 +278,23 @@ class MetadataSession:
             FileChange(f.path, f.original_text, f.text) for f in self.files.values() if f.changed
         ]
 
+    def follow_up_changes(self) -> list[FollowUpChange]:
+        """Files outside the session that change after Save: a new crate name or version is
+        written into Cargo.lock by the next cargo call (opening the project, building)."""
+        changed = [
+            what
+            for path in (self.cargo_path, self.workspace_path)
+            if path is not None and self.files[path].changed
+            for what in _identity_changes(self.files[path])
+        ]
+        root = self.workspace_path.parent if self.workspace_path else self.cargo_path.parent
+        lock = root / "Cargo.lock"
+        if not changed or not lock.is_file():
+            return []
+        return [
+            FollowUpChange(lock, f"cargo records the new {' and '.join(changed)} on its next run")
+        ]
+
     def changed_on_disk(self) -> list[Path]:
         """Edited files that somebody else changed since we read them."""
         return [f.path for f in self.files.values() if f.changed and _digest(f.path) != f.digest]
@@ -306,6 +338,25 @@ def load_metadata_view(path: Path | None = None, *, cwd: Path | None = None) -> 
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
+
+
+def _identity_changes(file: TomlFile) -> list[str]:
+    """Which of the crate's name/version (or the workspace's version) an edit changes."""
+    before = parse_toml_text(file.original_text, file.path)
+    after = parse_toml_text(file.text, file.path)
+    changes = []
+    for key in ("name", "version"):
+        old = (
+            before.get("package", {}).get(key),
+            before.get("workspace", {}).get("package", {}).get(key),
+        )
+        new = (
+            after.get("package", {}).get(key),
+            after.get("workspace", {}).get("package", {}).get(key),
+        )
+        if old != new:
+            changes.append(key)
+    return changes
 
 
 def _find_workspace_manifest(cargo_path: Path, cargo: Mapping[str, Any]) -> Path | None:

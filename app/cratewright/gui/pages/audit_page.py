@@ -9,6 +9,7 @@ would copy and runs :func:`repair_wheel` in a worker.
 
 from __future__ import annotations
 
+import time
 import traceback as _traceback
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ from cratewright.gui.audit_views import (
     SymbolTable,
     human_size,
 )
-from cratewright.gui.page import Page
+from cratewright.gui.page import Page, RunningJob
 from cratewright.gui.state import AppState
 from cratewright.gui.workers import Task, run_task
 
@@ -148,6 +149,8 @@ class AuditPage(Page):
         self._task: Task | None = None
         self._repair_task: Task | None = None
         self._trace = ""
+        self._repair_started = 0.0
+        self._repair_name = ""
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -378,6 +381,8 @@ class AuditPage(Page):
         out = Path(self.repair.out_dir.text() or Path(report.path).parent / "wheelhouse")
         self.repair.repair_button.setEnabled(False)
         self.repair.result.setText("Repairing…")
+        self._repair_started = time.monotonic()
+        self._repair_name = Path(report.path).name
         self._repair_task = run_task(
             lambda sink, cancel: repair_wheel(
                 report.path, out, report=report, sink=sink, cancel=cancel
@@ -398,6 +403,21 @@ class AuditPage(Page):
         self._show_error(error, trace)
 
     # ---------------------------------------------------------------------------- page
+
+    def running_jobs(self) -> list[RunningJob]:
+        """The repair, while it runs (an audit is only reading: not asked about)."""
+        task = self._repair_task
+        if task is None or not task.running:
+            return []
+        seconds = time.monotonic() - self._repair_started
+        return [RunningJob(f"a repair of {self._repair_name}", seconds)]
+
+    def shutdown(self, timeout_ms: int = 10_000) -> None:
+        """Cancel the audit and the repair and wait for them (window closing)."""
+        for task in (self._repair_task, self._task):
+            if task is not None and task.running:
+                task.cancel()
+                task.wait(timeout_ms)
 
     def wait(self, timeout_ms: int = 60_000) -> None:
         """Block until running audits/repairs are delivered (screenshots and tests)."""

@@ -48,7 +48,7 @@ from cratewright.events import (
 from cratewright.gui.build_options_form import BuildOptionsForm, options_from_values
 from cratewright.gui.diagnostics_view import DiagnosticsView
 from cratewright.gui.log_view import LogView
-from cratewright.gui.page import Page
+from cratewright.gui.page import Page, RunningJob
 from cratewright.gui.results_view import ResultsView
 from cratewright.gui.settings import load_build_options, save_build_options
 from cratewright.gui.state import AppState
@@ -404,8 +404,20 @@ class BuildPage(Page):
         except OSError as exc:
             QMessageBox.warning(self, "Save log", f"Could not save the log: {exc}")
 
+    def running_jobs(self) -> list[RunningJob]:
+        """The build (and a Develop or sdist check of the sdist tab) running now."""
+        jobs = []
+        if self.building:
+            name = self.state.overview.name if self.state.overview else "the project"
+            jobs.append(RunningJob(f"a build of {name}", self._clock.elapsed() / 1000))
+        if self.sdist_panel is not None:
+            jobs.extend(self.sdist_panel.running_jobs())
+        return jobs
+
     def shutdown(self, timeout_ms: int = 10_000) -> None:
-        """Cancel a running build and wait for it (window closing)."""
+        """Cancel a running build (and Develop / the sdist check) and wait (window closing)."""
         if self.building and self._task is not None:
             self._task.cancel()
             self._task.wait(timeout_ms)
+        if self.sdist_panel is not None:
+            self.sdist_panel.shutdown(timeout_ms)

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtGui import QFont, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -48,6 +49,7 @@ from cratewright.gui.metadata_widgets import (
 )
 from cratewright.gui.page import Page
 from cratewright.gui.state import AppState
+from cratewright.gui.unsaved import UnsavedAnswer, ask_unsaved_changes
 from cratewright.gui.workers import Task, run_task
 
 __all__ = ["MetadataPage", "SetFieldCommand"]
@@ -120,10 +122,18 @@ class SetFieldCommand(QUndoCommand):
 
 
 class MetadataPage(Page):
-    """Forms for every metadata field, with provenance, problems, undo/redo and Save."""
+    """Forms for every metadata field, with provenance, problems, undo/redo and Save.
+
+    Signals ``pending_changed(bool)``: whether there are edits not saved yet (typed or
+    committed), so the window can mark its title and the sidebar; ``history_changed()``:
+    what Undo/Redo can do changed.
+    """
 
     page_id = "metadata"
     title = "Metadata"
+
+    pending_changed = Signal(bool)
+    history_changed = Signal()
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(state, parent)
@@ -133,10 +143,17 @@ class MetadataPage(Page):
         self.frames: dict[str, FieldFrame] = {}
         self._task: Task | None = None
         self._reload_task: Task | None = None
+        self._pending = False
+        self._generation = 0
+        self._keep_session_once = False  # the project reload after our own Save
         #: Asked before writing; return True to save. Tests replace it (no modal dialogs).
         self.confirm_save: Callable[[Sequence[FileChange]], bool] = self._ask_save
         #: Asked when a file changed on disk; True overwrites it. Tests replace it.
         self.confirm_overwrite: Callable[[FileChangedError], bool] = self._ask_overwrite
+        #: Asked before unsaved edits would be lost (``action`` says why); tests replace it.
+        self.ask_unsaved: Callable[[str], UnsavedAnswer] = lambda action: ask_unsaved_changes(
+            self, action, self.pending_files()
+        )
         self._build()
         self.undo_stack.cleanChanged.connect(self._stack_changed)
         self.undo_stack.indexChanged.connect(self._stack_changed)
@@ -158,16 +175,17 @@ class MetadataPage(Page):
         self.redo_button = QPushButton("Redo", self)
         self.reload_button = QPushButton("Re-read files", self)
         self.reload_button.setToolTip(
-            "Read pyproject.toml and Cargo.toml again from disk; unsaved edits are dropped"
+            "Read pyproject.toml and Cargo.toml again from disk (asks first if edits are unsaved)"
         )
         self.save_button = QPushButton("Save…", self)
         self.save_button.setDefault(True)
-        self.undo_button.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_button.setShortcut(QKeySequence.StandardKey.Redo)
-        self.save_button.setShortcut(QKeySequence.StandardKey.Save)
+        # the shortcuts (Ctrl+Z, Ctrl+Shift+Z, Ctrl+S) live in the window's Edit menu
+        self.undo_button.setToolTip("Undo the last edit (Edit ▸ Undo)")
+        self.redo_button.setToolTip("Redo (Edit ▸ Redo)")
+        self.save_button.setToolTip("Review and write the edits (Edit ▸ Save)")
         self.undo_button.clicked.connect(self.undo_stack.undo)
         self.redo_button.clicked.connect(self.undo_stack.redo)
-        self.reload_button.clicked.connect(self._reload_session)
+        self.reload_button.clicked.connect(self.reread_files)
         self.save_button.clicked.connect(self.save)
 
         top = QHBoxLayout()
@@ -219,6 +237,8 @@ class MetadataPage(Page):
                 frame = FieldFrame(editor, body)
                 self.frames[key] = frame
                 editor.edited.connect(lambda key=key: self._commit(key))
+                if isinstance(editor, TextEditor):
+                    editor.typed.connect(self._update_buttons)
                 form.addRow(f"{label}:", frame)
             if title == "Readme":
                 form.addRow("Preview:", self.readme_preview)
@@ -241,7 +261,16 @@ class MetadataPage(Page):
     # -- loading ---------------------------------------------------------------------------
 
     def project_changed(self, overview: ProjectOverview | None) -> None:
-        """Open the metadata files of the new project (off the UI thread)."""
+        """Open the metadata files of the new project (off the UI thread).
+
+        The reload that follows our own Save keeps the session and its undo history, so
+        undo after Save proposes a new edit instead of being forgotten.
+        """
+        if self._keep_session_once and self.session is not None and overview is not None:
+            self._keep_session_once = False
+            self.refresh()
+            return
+        self._keep_session_once = False
         self.session = None
         self.view = None
         self.undo_stack.clear()
@@ -263,10 +292,74 @@ class MetadataPage(Page):
             # so the problem can be seen and fixed here
             self.heading.setText(f"Loading {path}…")
             opener = lambda sink, cancel: MetadataSession.open(path)  # noqa: E731
-        self._task = run_task(opener, parent=self, on_success=self._loaded, on_failure=self._failed)
+        self._generation += 1
+        generation = self._generation
 
-    def _reload_session(self) -> None:
+        def current(handler: Callable[..., None]) -> Callable[..., None]:
+            # a load superseded by a newer one (another project_changed) is ignored
+            return lambda *args: handler(*args) if generation == self._generation else None
+
+        self._task = run_task(
+            opener, parent=self, on_success=current(self._loaded), on_failure=current(self._failed)
+        )
+
+    def reread_files(self) -> None:
+        """ "Re-read files": asks Save / Discard / Cancel first when edits are pending."""
+        if not self.resolve_pending("re-reading the files from disk"):
+            return
         self.project_changed(self.state.overview)
+
+    # -- pending edits ---------------------------------------------------------------------
+
+    @property
+    def has_pending_edits(self) -> bool:
+        """Edits not written yet: committed to the session, or still being typed."""
+        if self.session is None:
+            return False
+        typing = any(
+            isinstance(e, TextEditor) and e.uncommitted and e.isEnabled()
+            for e in self.editors.values()
+        )
+        return typing or bool(self.session.changes())
+
+    def pending_files(self) -> list[str]:
+        """Names of the files the pending edits would change."""
+        if self.session is None:
+            return []
+        self.commit_typing()
+        return [change.path.name for change in self.session.changes()]
+
+    def commit_typing(self) -> None:
+        """Turn text still being typed into an edit (one undo step), as Enter would."""
+        for editor in self.editors.values():
+            if isinstance(editor, TextEditor) and editor.uncommitted and editor.isEnabled():
+                editor.commit()
+
+    def discard_edits(self) -> None:
+        """Drop every unsaved edit: the forms show the files as read (undo history cleared)."""
+        if self.session is None:
+            return
+        self.session.restore({p: f.original_text for p, f in self.session.files.items()})
+        for editor in self.editors.values():
+            if isinstance(editor, TextEditor):
+                editor.set_value(None)
+        self.undo_stack.clear()
+        self.refresh()
+
+    def resolve_pending(self, action: str) -> bool:
+        """Before ``action`` loses the edits: True to go on (saved or discarded), False to stay.
+
+        Saving here does not reload the project: the caller is about to open or close it.
+        """
+        if not self.has_pending_edits:
+            return True
+        answer = self.ask_unsaved(action)
+        if answer == "cancel":
+            return False
+        if answer == "discard":
+            self.discard_edits()
+            return True
+        return self.save(reload=False)
 
     def _loaded(self, session: MetadataSession) -> None:
         self.session = session
@@ -367,12 +460,16 @@ class MetadataPage(Page):
         # the stack also emits while the page is being destroyed; ignore that
         if shiboken6.isValid(self.undo_stack) and shiboken6.isValid(self.undo_button):
             self._update_buttons()
+            self.history_changed.emit()
 
     def _update_buttons(self) -> None:
         self.undo_button.setEnabled(self.undo_stack.canUndo())
         self.redo_button.setEnabled(self.undo_stack.canRedo())
-        changed = bool(self.session and self.session.changes())
-        self.save_button.setEnabled(changed)
+        pending = self.has_pending_edits
+        self.save_button.setEnabled(pending)
+        if pending != self._pending:
+            self._pending = pending
+            self.pending_changed.emit(pending)
 
     # -- editing and saving ----------------------------------------------------------------
 
@@ -384,10 +481,14 @@ class MetadataPage(Page):
             return
         self.undo_stack.push(SetFieldCommand(self, key, value))
 
-    def save(self) -> bool:
-        """Show the diff, write the files, then reload the project for the other pages."""
+    def save(self, *, reload: bool = True) -> bool:
+        """Show the diff, write the files, then reload the project for the other pages.
+
+        Text still being typed is committed first (Save works without leaving the field).
+        """
         if self.session is None:
             return False
+        self.commit_typing()
         changes = self.session.changes()
         if not changes:
             return False
@@ -414,7 +515,9 @@ class MetadataPage(Page):
             self._show_message(str(exc), error=True)
             return False
         self._show_message("Saved " + ", ".join(c.path.name for c in changes), error=False)
-        self._reload_project()
+        self._update_buttons()
+        if reload:
+            self._reload_project()
         return True
 
     def _reload_project(self) -> None:
@@ -426,9 +529,13 @@ class MetadataPage(Page):
         self._reload_task = run_task(
             lambda sink, cancel: load_overview(path, sink=sink),
             parent=self,
-            on_success=lambda overview: self.state.set_project(path, overview),
+            on_success=lambda overview: self._project_reloaded(path, overview),
             on_failure=lambda error, trace: self._reload_failed(path, error, trace),
         )
+
+    def _project_reloaded(self, path: Path, overview: ProjectOverview) -> None:
+        self._keep_session_once = True
+        self.state.set_project(path, overview)
 
     def _reload_failed(self, path: Path, error: BaseException, trace: str) -> None:
         """The saved project no longer opens: tell the other pages, keep editing here."""
@@ -438,8 +545,13 @@ class MetadataPage(Page):
         self.state.set_project(path, None)
         self.state.status.emit(f"Project no longer opens: {error.message}")
 
+    def save_dialog(self, changes: Sequence[FileChange]) -> DiffDialog:
+        """The dialog Save shows: the diff, and every file that changes (Cargo.lock too)."""
+        follow_ups = self.session.follow_up_changes() if self.session is not None else []
+        return DiffDialog(changes, self, follow_ups)
+
     def _ask_save(self, changes: Sequence[FileChange]) -> bool:
-        return DiffDialog(changes, self).exec() == QDialog.DialogCode.Accepted
+        return self.save_dialog(changes).exec() == QDialog.DialogCode.Accepted
 
     def _ask_overwrite(self, error: FileChangedError) -> bool:
         answer = QMessageBox.question(

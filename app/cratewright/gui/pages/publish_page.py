@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ from cratewright.core.publish import (
 )
 from cratewright.errors import CratewrightError
 from cratewright.events import Event, Message, Progress, Status
-from cratewright.gui.page import Page
+from cratewright.gui.page import Page, RunningJob
 from cratewright.gui.publish_confirm_dialog import PublishConfirmDialog
 from cratewright.gui.publish_token_dialog import PublishTokenDialog
 from cratewright.gui.settings import app_settings
@@ -120,6 +121,8 @@ class PublishPage(Page):
         self._tasks: dict[str, Task] = {}
         self._stale: set[str] = set()
         self._last_failure: UploadFailed | None = None
+        self._upload_started = 0.0
+        self._upload_label = ""
         self._active = False  # no keyring or file access before the page is first shown
 
         layout = QVBoxLayout(self)
@@ -678,6 +681,8 @@ class PublishPage(Page):
         self.progress.setRange(0, 1000 * len(files))
         self.progress.setValue(0)
         self._say(f"Uploading {len(files)} file(s) to {repo.label}…")
+        self._upload_started = time.monotonic()
+        self._upload_label = f"an upload of {len(files)} file(s) to {repo.label}"
 
         def upload(sink: Any, cancel: Any) -> UploadResult:
             return publish_files(
@@ -809,6 +814,12 @@ class PublishPage(Page):
         """Finish the keyring lookup and the checks so the shot shows real results."""
         self._activate()
         self.wait_idle()
+
+    def running_jobs(self) -> list[RunningJob]:
+        """The upload, while it runs."""
+        if "publish" not in self._tasks:
+            return []
+        return [RunningJob(self._upload_label, time.monotonic() - self._upload_started)]
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         """Cancel an upload and wait for every job (window closing)."""
