@@ -32,6 +32,8 @@ BUILDABLE_CRATES = (
     "workspace",
     "license-readme",
     "pyo3-sqlite",
+    "sdist-split-package",
+    "sdist-split-workspace",
 )
 
 

@@ -1,7 +1,9 @@
-"""cratewright and maturin (installed only as a test oracle) make the same wheels.
+"""cratewright and maturin (installed only as a test oracle) make the same wheels and sdists.
 
 For every test crate: the same file name, the same file list, the same WHEEL tags and the
 same METADATA (header fields and description). Only WHEEL's Generator line may differ.
+For the crates laid out the way real projects trip sdists up: the same sdist members and the
+same PKG-INFO (and manifests rewritten to the same bytes).
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from cratewright.core.sdist.assemble import build_sdist
 from tests.conftest import BUILDABLE_CRATES, TEST_CRATES, forget_patched_cargo_output
 
 # Crates whose maturin wheel bundles a library (maturin then patches cargo's own output, see
@@ -82,3 +86,37 @@ def test_same_wheel_as_maturin(
     assert _metadata_fields(_dist_info_file(ours, "METADATA")) == _metadata_fields(
         _dist_info_file(theirs, "METADATA")
     )
+
+
+# Crates whose manifests are laid out as in real projects whose sdists used to fail: a
+# [package] or [workspace] table split by a later table, and include globs matching files
+# the sdist already holds (Cargo.toml, pyproject.toml, a member's rewritten manifest).
+SDIST_LAYOUT_CRATES = ("sdist-split-package", "sdist-split-workspace")
+
+
+def _sdist_members(sdist: Path) -> dict[str, bytes]:
+    with tarfile.open(sdist) as tar:
+        return {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
+
+
+@pytest.mark.parametrize("crate", SDIST_LAYOUT_CRATES)
+def test_same_sdist_as_maturin(crate: str, tmp_path: Path) -> None:
+    project = tmp_path / crate
+    shutil.copytree(TEST_CRATES / crate, project, ignore=shutil.ignore_patterns("target"))
+    ours = build_sdist(project, tmp_path / "ours")
+    proc = subprocess.run(
+        [_maturin(), "sdist", "-o", str(tmp_path / "theirs")],
+        cwd=project, capture_output=True, text=True, timeout=600, check=False,
+        env={**os.environ, "MATURIN_NO_MISSING_BUILD_BACKEND_WARNING": "1"},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    (theirs,) = (tmp_path / "theirs").glob("*.tar.gz")
+    assert ours.name == theirs.name
+    mine, oracle = _sdist_members(ours), _sdist_members(theirs)
+    assert list(mine) == list(oracle)
+    root = ours.name.removesuffix(".tar.gz")
+    assert mine[f"{root}/PKG-INFO"] == oracle[f"{root}/PKG-INFO"]
+    manifests = [name for name in mine if name.endswith(("Cargo.toml", "pyproject.toml"))]
+    assert len(manifests) >= 2
+    for name in manifests:
+        assert mine[name] == oracle[name], name

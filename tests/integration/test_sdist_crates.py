@@ -21,7 +21,13 @@ from tests.conftest import REPO, TEST_CRATES, run_cratewright
 pytestmark = pytest.mark.cargo
 
 MATURIN = REPO / ".venv" / "bin" / "maturin"
-SDIST_CRATES = ("pyo3-mixed", "workspace", "cffi-mixed")
+SDIST_CRATES = (
+    "pyo3-mixed",
+    "workspace",
+    "cffi-mixed",
+    "sdist-split-package",
+    "sdist-split-workspace",
+)
 
 
 def _members(sdist: Path) -> dict[str, bytes]:

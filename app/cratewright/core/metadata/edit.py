@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import tomlkit
-from tomlkit.items import AoT, Array, InlineTable, Item, Table
+from tomlkit.items import AoT, Array, Item
 from tomlkit.toml_document import TOMLDocument
 
 from cratewright.core.metadata.fields import (
@@ -36,6 +36,7 @@ from cratewright.core.metadata.fields import (
     parse_toml_text,
 )
 from cratewright.core.project.locate import open_project
+from cratewright.core.project.toml_tables import is_inline_or_table, is_table
 from cratewright.errors import FileChangedError, MetadataError, ProjectError
 from cratewright.events import EventSink, null_sink
 
@@ -463,7 +464,7 @@ def _toml_set(document: TOMLDocument, key: Sequence[str], value: Any) -> None:
     current = node.get(last) if last in node else None
     if current is not None and _update_in_place(current, value):
         return
-    node[last] = _new_item(value, parent_is_table=isinstance(node, (Table, TOMLDocument)))
+    node[last] = _new_item(value, parent_is_table=is_table(node) or isinstance(node, TOMLDocument))
 
 
 def _update_in_place(item: Any, value: Any) -> bool:
@@ -479,7 +480,7 @@ def _update_in_place(item: Any, value: Any) -> bool:
             for offset, new in enumerate(value[j1:j2]):
                 item.insert(i1 + offset, _new_item(new, parent_is_table=False))
         return True
-    if isinstance(item, (Table, InlineTable)) and isinstance(value, Mapping):
+    if is_inline_or_table(item) and isinstance(value, Mapping):
         for name in [k for k in item if k not in value]:
             del item[name]
         for name, new in value.items():
@@ -491,7 +492,7 @@ def _update_in_place(item: Any, value: Any) -> bool:
                     continue
                 if _update_in_place(item[name], new):
                     continue
-            item[name] = _new_item(new, parent_is_table=isinstance(item, Table))
+            item[name] = _new_item(new, parent_is_table=is_table(item))
         return True
     return False
 

@@ -155,8 +155,15 @@ class _Collector:
             return
         previous = self.entries.get(target)
         if previous is not None:
-            if data is None and previous.data is None and _same_file(previous.source, source):
-                if reason in _SPECIFIC and previous.reason not in _SPECIFIC:
+            if _same_file(previous.source, source):
+                # As maturin: the first entry for a file stays, e.g. an `include` glob that
+                # matches Cargo.toml keeps the manifest already rewritten for the sdist.
+                if (
+                    data is None
+                    and previous.data is None
+                    and reason in _SPECIFIC
+                    and previous.reason not in _SPECIFIC
+                ):
                     # Both are true; the more specific one is what users look for.
                     self.entries[target] = SdistEntry(target, previous.source, reason, detail)
                 return

@@ -21,11 +21,12 @@ from typing import Any
 
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
-from tomlkit.items import AoT, InlineTable, Table
+from tomlkit.items import AoT, InlineTable
 from tomlkit.toml_document import TOMLDocument
 
 from cratewright.core.cargo.metadata import CargoMetadata
 from cratewright.core.cargo.runner import run_cargo_capture
+from cratewright.core.project.toml_tables import TableLike, is_inline_or_table, is_table
 from cratewright.errors import SdistError
 from cratewright.events import EventSink, null_sink
 
@@ -159,7 +160,7 @@ def trim_workspace_members(doc: TOMLDocument, keep_dirs: set[str]) -> None:
     what an sdist wants, and stale entries would break the build.
     """
     workspace = doc.get("workspace")
-    if not isinstance(workspace, Table):
+    if not is_table(workspace):
         return
     members = workspace.get("members")
     if isinstance(members, list):
@@ -193,7 +194,7 @@ def strip_non_workspace_tables(doc: TOMLDocument) -> None:
 def set_package_field(doc: TOMLDocument, field: str, value: str, manifest: Path) -> None:
     """Point ``package.<field>`` (readme, license-file) at the copy next to the manifest."""
     package = doc.get("package")
-    if not isinstance(package, Table):
+    if not is_table(package):
         raise SdistError(f"Missing [package] table in {manifest} with {field}")
     if package.get(field) != value:
         package[field] = value
@@ -246,7 +247,7 @@ def _relpath(target: Path, start: Path) -> str:
 
 
 def _resolve_dep_table(
-    deps: Table | InlineTable,
+    deps: TableLike | InlineTable,
     package: Mapping[str, Any],
     kind: str | None,
     target: str | None,
@@ -275,18 +276,18 @@ def inline_workspace_inheritance(
     workspace_doc = parse_manifest(workspace_manifest).get("workspace", {})
     ws_package = workspace_doc.get("package", {}) if isinstance(workspace_doc, Mapping) else {}
     table = doc.get("package")
-    if isinstance(table, Table):
+    if is_table(table):
         _inline_package_fields(table, package, ws_package, workspace_manifest)
     for key in _DEP_TABLES:
         deps = doc.get(key)
-        if isinstance(deps, Table):
+        if is_table(deps):
             _resolve_dep_table(deps, package, _KIND_OF_TABLE[key], None)
     targets = doc.get("target")
-    if isinstance(targets, Table):
+    if is_table(targets):
         for cfg, section in targets.items():
             for key in _DEP_TABLES:
                 deps = section.get(key) if isinstance(section, Mapping) else None
-                if isinstance(deps, Table | InlineTable):
+                if is_inline_or_table(deps):
                     _resolve_dep_table(deps, package, _KIND_OF_TABLE[key], cfg)
     lints = doc.get("lints")
     if isinstance(lints, Mapping) and lints.get("workspace") is True:
@@ -299,7 +300,7 @@ def inline_workspace_inheritance(
 
 
 def _inline_package_fields(
-    table: Table, package: Mapping[str, Any], ws_package: Mapping[str, Any], manifest: Path
+    table: TableLike, package: Mapping[str, Any], ws_package: Mapping[str, Any], manifest: Path
 ) -> None:
     scalars = {
         "version": package.get("version"),
@@ -393,7 +394,7 @@ def strip_missing_targets(
         return False
 
     lib = doc.get("lib")
-    if isinstance(lib, Table) and missing("lib", lib):
+    if is_table(lib) and missing("lib", lib):
         del doc["lib"]
     for key in ("bin", "example", "test", "bench"):
         tables = doc.get(key)

@@ -1,0 +1,1 @@
+//! A workspace member the Python package does not need; it stays out of the sdist.
