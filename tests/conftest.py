@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 import venv
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -34,6 +34,8 @@ BUILDABLE_CRATES = (
     "pyo3-sqlite",
     "sdist-split-package",
     "sdist-split-workspace",
+    "workspace-abi3-sibling",
+    "workspace-bin-sibling",
 )
 
 
@@ -102,16 +104,43 @@ def make_venv(tmp_path_factory: pytest.TempPathFactory):
     return make
 
 
+class LazyWheels(Mapping[str, Path]):
+    """crate -> wheel, each built on first use, once per session.
+
+    Building lazily keeps ``pytest -k some-crate`` to the one build it needs (every cargo
+    build costs the shared machine); a full run still builds each crate exactly once.
+    """
+
+    def __init__(self, build: Callable[[str], Path], crates: Sequence[str]) -> None:
+        self._build = build
+        self._crates = tuple(crates)
+        self._done: dict[str, Path] = {}
+
+    def __getitem__(self, crate: str) -> Path:
+        if crate not in self._crates:
+            raise KeyError(crate)
+        if crate not in self._done:
+            self._done[crate] = self._build(crate)
+        return self._done[crate]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._crates)
+
+    def __len__(self) -> int:
+        return len(self._crates)
+
+
 @pytest.fixture(scope="session")
-def built_wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def built_wheels(tmp_path_factory: pytest.TempPathFactory) -> Mapping[str, Path]:
     """Each buildable crate built once by ``cratewright build`` for this interpreter."""
     out_root = tmp_path_factory.mktemp("wheels")
-    wheels: dict[str, Path] = {}
-    for crate in BUILDABLE_CRATES:
+
+    def build(crate: str) -> Path:
         out = out_root / crate
         proc = run_cratewright("build", "-m", TEST_CRATES / crate, "-i", sys.executable, "-o", out)
         assert proc.returncode == 0, f"{crate}:\n{proc.stderr}"
         (wheel,) = out.glob("*.whl")
         assert proc.stdout.strip().splitlines()[-1] == str(wheel)
-        wheels[crate] = wheel
-    return wheels
+        return wheel
+
+    return LazyWheels(build, BUILDABLE_CRATES)

@@ -59,7 +59,8 @@ class Diagnostic:
 
 @dataclass(frozen=True)
 class CargoArtifact:
-    """A ``compiler-artifact``: one compiled unit, with the files it produced."""
+    """A ``compiler-artifact``: one compiled unit, the files it produced and the features it
+    was really compiled with (what the post-compile abi3 check reads)."""
 
     package_id: str
     target_name: str
@@ -67,6 +68,7 @@ class CargoArtifact:
     filenames: tuple[str, ...]
     executable: str | None
     fresh: bool
+    features: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,9 @@ def _detect(crate: str, forced: str | None = None):
         ("uniffi-pure", "uniffi", "uniffi"),
         ("hello-bin", "bin", "bin"),
         ("workspace", "pyo3", "pyo3"),
+        # a sibling's abi3-py39 and a sibling's optional pyo3 are not this package's
+        ("workspace-abi3-sibling", "pyo3", "pyo3"),
+        ("workspace-bin-sibling", "bin", "bin"),
     ],
 )
 def test_detects_like_maturin(crate: str, kind: str, label: str) -> None:
@@ -69,3 +73,31 @@ def test_pure_layout(tmp_path: Path) -> None:
     layout = determine_layout(project, module_name_for(project))
     assert not layout.is_mixed
     assert str(layout.module_dir_in_wheel) == "pyo3_pure"
+
+
+def test_unified_metadata_would_have_said_abi3() -> None:
+    """The case the scoping exists for: metadata's unified resolve alone claims abi3."""
+    project = open_project(TEST_CRATES / "workspace-abi3-sibling")
+    scoped = load_cargo_metadata(project.cargo_toml, cargo_flags=["--locked"])
+    assert scoped.scoped is not None
+    unified = replace(scoped, scoped=None)
+    assert detect_bindings(unified).is_abi3
+    assert not detect_bindings(scoped).is_abi3
+
+
+def test_unified_metadata_would_have_said_bin_pyo3() -> None:
+    project = open_project(TEST_CRATES / "workspace-bin-sibling")
+    scoped = load_cargo_metadata(project.cargo_toml, cargo_flags=["--locked"])
+    assert detect_bindings(replace(scoped, scoped=None)).label == "bin (pyo3)"
+    assert scoped.find_dependency("pyo3") is None
+
+
+def test_the_sibling_itself_keeps_its_abi3() -> None:
+    manifest = TEST_CRATES / "workspace-abi3-sibling" / "other" / "Cargo.toml"
+    bindings = detect_bindings(load_cargo_metadata(manifest, cargo_flags=["--locked"]))
+    assert bindings.is_abi3 and bindings.abi3_minor == 9
+
+
+def test_lone_crate_runs_no_cargo_tree() -> None:
+    project = open_project(TEST_CRATES / "pyo3-pure")
+    assert load_cargo_metadata(project.cargo_toml).scoped is None

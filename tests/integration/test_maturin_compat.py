@@ -15,12 +15,18 @@ import subprocess
 import sys
 import tarfile
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
 from cratewright.core.sdist.assemble import build_sdist
-from tests.conftest import BUILDABLE_CRATES, TEST_CRATES, forget_patched_cargo_output
+from tests.conftest import (
+    BUILDABLE_CRATES,
+    TEST_CRATES,
+    LazyWheels,
+    forget_patched_cargo_output,
+)
 
 # Crates whose maturin wheel bundles a library (maturin then patches cargo's own output, see
 # forget_patched_cargo_output), with their library names.
@@ -36,11 +42,12 @@ def _maturin() -> str:
 
 
 @pytest.fixture(scope="module")
-def maturin_wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def maturin_wheels(tmp_path_factory: pytest.TempPathFactory) -> Mapping[str, Path]:
+    """maturin's wheel of each crate, built on first use (see LazyWheels)."""
     out_root = tmp_path_factory.mktemp("maturin")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    wheels = {}
-    for crate in BUILDABLE_CRATES:
+
+    def build(crate: str) -> Path:
         out = out_root / crate
         if crate in REPAIRED_BY_MATURIN:
             forget_patched_cargo_output(REPAIRED_BY_MATURIN[crate])
@@ -53,8 +60,9 @@ def maturin_wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             forget_patched_cargo_output(REPAIRED_BY_MATURIN[crate])
         assert proc.returncode == 0, proc.stderr
         (wheel,) = out.glob("*.whl")
-        wheels[crate] = wheel
-    return wheels
+        return wheel
+
+    return LazyWheels(build, BUILDABLE_CRATES)
 
 
 def _dist_info_file(wheel: Path, name: str) -> str:
@@ -76,7 +84,7 @@ def _tags(wheel_text: str) -> list[str]:
 
 @pytest.mark.parametrize("crate", BUILDABLE_CRATES)
 def test_same_wheel_as_maturin(
-    crate: str, built_wheels: dict[str, Path], maturin_wheels: dict[str, Path]
+    crate: str, built_wheels: Mapping[str, Path], maturin_wheels: Mapping[str, Path]
 ) -> None:
     ours, theirs = built_wheels[crate], maturin_wheels[crate]
     assert ours.name == theirs.name

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cratewright.core.build.abi3_check import check_compiled_abi3, compiled_abi3
 from cratewright.core.build.plan import BuildPlan, WheelJob
 from cratewright.core.build.rust_target import host_target
 from cratewright.core.build.zig import (
@@ -153,6 +154,21 @@ def _collect(
     return None, None
 
 
+def _compiled_features(plan: BuildPlan, result: CargoResult) -> dict[str, tuple[str, ...]]:
+    """Package name -> the features cargo compiled it with, from its compiler-artifacts.
+
+    A package compiled twice (a build script's and a library's unit) keeps the union.
+    """
+    found: dict[str, tuple[str, ...]] = {}
+    for artifact in result.artifacts:
+        try:
+            name = plan.cargo_metadata.package(artifact.package_id)["name"]
+        except KeyError:
+            continue
+        found[name] = tuple(dict.fromkeys((*found.get(name, ()), *artifact.features)))
+    return found
+
+
 def _links_dylib(linked_libs: object) -> bool:
     """Whether a build script links a shared library (``[KIND[:MODIFIERS]=]NAME``).
 
@@ -228,6 +244,8 @@ def compile_job(
         )
         if not result.success:
             raise BuildError(f"Failed to compile {crate}: {_first_error(result)}")
+        if plan.bindings.kind == "pyo3":
+            check_compiled_abi3(job, compiled_abi3(_compiled_features(plan, result)))
         for script in result.build_scripts:
             package = plan.cargo_metadata.package(script["package_id"])["name"]
             if script.get("out_dir"):

@@ -287,6 +287,8 @@ def plan_build(options: BuildOptions, *, sink: EventSink = null_sink) -> BuildPl
         sink(Message("warning", f"⚠️  Warning: unknown key [tool.maturin] {key} is ignored"))
     flags = _cargo_flags(options, project)
     cargo = load_cargo_metadata(project.cargo_toml, cargo_flags=flags)
+    if cargo.scope_warning:
+        sink(Message("warning", f"⚠️  Warning: {cargo.scope_warning}"))
     described = describe_project(project, cargo, bindings=options.bindings, sink=sink)
     bindings, layout, metadata = described.bindings, described.layout, described.metadata
     if layout.is_mixed:

@@ -280,6 +280,7 @@ def artifact_from_message(data: dict[str, Any]) -> CargoArtifact:
         filenames=_str_tuple(data.get("filenames")),
         executable=executable if isinstance(executable, str) else None,
         fresh=bool(data.get("fresh", False)),
+        features=_str_tuple(data.get("features")),
     )
 
 

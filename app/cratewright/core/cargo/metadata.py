@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from cratewright.core.cargo.runner import run_cargo_capture
+from cratewright.core.cargo.tree import BINDINGS_CRATES, ScopedFeatures, scoped_features
 from cratewright.errors import CargoError
 
 __all__ = ["CargoMetadata", "CargoTarget", "load_cargo_metadata"]
@@ -35,10 +36,19 @@ class CargoTarget:
 
 @dataclass(frozen=True)
 class CargoMetadata:
-    """The decoded ``cargo metadata --format-version 1`` output, rooted at one package."""
+    """The decoded ``cargo metadata --format-version 1`` output, rooted at one package.
+
+    ``scoped`` holds the bindings crates (pyo3, pyo3-ffi, uniffi) and their features as
+    ``cargo tree`` resolves them for the root package alone (see
+    :mod:`cratewright.core.cargo.tree`); None where that check did not run (a lone crate,
+    where metadata's unified resolve is already the package's own). ``scope_warning`` says
+    why the check failed, if it did.
+    """
 
     raw: Mapping[str, Any]
     root_id: str
+    scoped: ScopedFeatures | None = None
+    scope_warning: str | None = None
 
     @property
     def root_package(self) -> Mapping[str, Any]:
@@ -108,15 +118,35 @@ class CargoMetadata:
         seen.discard(self.root_id)
         return sorted(seen)
 
+    @property
+    def workspace_members(self) -> tuple[str, ...]:
+        """Package ids of every workspace member."""
+        return tuple(self.raw.get("workspace_members") or ())
+
     def resolved_features(self, package_id: str) -> tuple[str, ...]:
-        """Features cargo unified for a package in this build."""
+        """Features of a package as the build of the root package enables them.
+
+        The scoped ``cargo tree`` answer wins over metadata's workspace-unified one.
+        """
+        package = self.package(package_id)
+        if self.scoped is not None:
+            scoped = self.scoped.get((package["name"], package["version"]))
+            if scoped is not None:
+                return scoped
         for node in (self.raw.get("resolve") or {}).get("nodes", []):
             if node["id"] == package_id:
                 return tuple(node.get("features", ()))
         return ()
 
     def find_dependency(self, name: str) -> Mapping[str, Any] | None:
-        """The package called ``name`` in the root's runtime graph, if any."""
+        """The package called ``name`` in the root's runtime graph, if any.
+
+        A bindings crate that only a sibling member pulls in (an optional dependency it
+        enables) is in metadata's unified graph but not in the scoped one: it is not there.
+        """
+        scoped = self.scoped
+        if scoped is not None and name in BINDINGS_CRATES and all(n != name for n, _ in scoped):
+            return None
         for package_id in self.dependency_ids():
             package = self.package(package_id)
             if package["name"] == name:
@@ -138,17 +168,49 @@ def _root_id(raw: Mapping[str, Any], manifest: Path) -> str:
     raise CargoError(f"cargo metadata did not report the package of {manifest}")
 
 
+def _scope_to_root(
+    metadata: CargoMetadata,
+    manifest: Path,
+    cargo_flags: Sequence[str],
+    env: Mapping[str, str] | None,
+) -> CargoMetadata:
+    """Verify the bindings crates with ``cargo tree`` where unification could mislead us.
+
+    Only a workspace of several members, with a bindings crate in the root's unified graph,
+    can differ (maturin's rule); a failing ``cargo tree`` keeps the unified answer, with a
+    warning, as maturin does.
+    """
+    if len(metadata.workspace_members) < 2:
+        return metadata
+    if not any(metadata.find_dependency(name) for name in BINDINGS_CRATES):
+        return metadata
+    try:
+        scoped = scoped_features(manifest, cargo_flags=cargo_flags, env=env)
+    except CargoError as exc:
+        warning = (
+            "Failed to verify the dependency graph with `cargo tree`, bindings detection may "
+            f"mistake feature-gated dependencies of other workspace members as enabled: {exc}"
+        )
+        return replace(metadata, scope_warning=warning)
+    return replace(metadata, scoped=scoped)
+
+
 def load_cargo_metadata(
     manifest: Path,
     *,
     cargo_flags: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
 ) -> CargoMetadata:
-    """Run ``cargo metadata`` for ``manifest``; ``cargo_flags`` carries features/--locked etc."""
+    """Run ``cargo metadata`` for ``manifest``; ``cargo_flags`` carries features/--locked etc.
+
+    In a workspace the bindings crates' features are then scoped to the package with
+    ``cargo tree`` (see :class:`CargoMetadata`).
+    """
     args = ["metadata", "--format-version", "1", "--manifest-path", str(manifest), *cargo_flags]
     output = run_cargo_capture(args, cwd=manifest.parent, env=env)
     try:
         raw = json.loads(output)
     except json.JSONDecodeError as exc:
         raise CargoError(f"cargo metadata printed something that is not JSON: {exc}") from exc
-    return CargoMetadata(raw=raw, root_id=_root_id(raw, manifest))
+    metadata = CargoMetadata(raw=raw, root_id=_root_id(raw, manifest))
+    return _scope_to_root(metadata, manifest, cargo_flags, env)
