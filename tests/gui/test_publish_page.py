@@ -288,3 +288,20 @@ def test_plain_http_off_this_machine_is_named_in_the_preflight_and_blocks_publis
     assert not page.insecure_label.isVisibleTo(page), "loopback is fine"
     assert not page.allow_insecure.isChecked(), "the opt-in does not carry over"
     assert page.publish_button.isEnabled()
+
+
+def test_a_linux_wheel_for_testpypi_is_refused_in_the_preflight_with_the_fix(
+    qtbot, app_state, tmp_path: Path, leak_guard: LeakGuard
+) -> None:
+    """The same rule as `build --compatibility pypi`, shown in the pre-flight list."""
+    page = _page(qtbot, app_state, leak_guard)
+    assert page.repository().is_testpypi
+    app_state.set_artifacts((make_wheel(tmp_path, tag="cp311-cp311-linux_x86_64"),), None)
+    page.wait_idle()
+    cell = page.table.item(0, 2)
+    assert cell.text().startswith(
+        "✖ Platform tag 'linux_x86_64' in wheel 'cw_demo-1.0.0-cp311-cp311-linux_x86_64.whl' "
+        "is not allowed by PyPI"
+    )
+    assert "build a manylinux or musllinux wheel" in cell.toolTip()
+    assert not page.publish_button.isEnabled()

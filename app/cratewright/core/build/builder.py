@@ -17,6 +17,7 @@ from cratewright.core.audit import (
     missing_pyinit,
     missing_pyinit_warning,
 )
+from cratewright.core.audit.pypi_tags import pypi_refusal
 from cratewright.core.audit.repair import repair_wheel
 from cratewright.core.audit.resolve import system_search_paths
 from cratewright.core.build.compile import CompiledArtifacts, compile_job
@@ -26,7 +27,7 @@ from cratewright.core.build.plan import BuildPlan, WheelJob
 from cratewright.core.project.layout import python_files
 from cratewright.core.wheel.sbom import cyclonedx_sbom, sbom_file_name
 from cratewright.core.wheel.writer import WheelWriter
-from cratewright.errors import BuildCancelled, ProjectError
+from cratewright.errors import BuildCancelled, BuildError, ProjectError
 from cratewright.events import CancelToken, EventSink, Message, WheelBuilt
 
 __all__ = ["BuiltWheel", "build_wheels"]
@@ -167,6 +168,8 @@ def build_wheels(
         _check_cancel(cancel)
         platform, policy, bundle = _audit(plan, compiled, sink)
         tag = f"{job.python_tag}-{job.abi_tag}-{platform}"
+        if plan.pypi_validation:
+            _refuse_for_pypi(plan, tag)
         if bundle and plan.auditwheel == "repair":
             path = _write_repaired(plan, job, compiled, tag, policy, sink=sink, cancel=cancel)
             tag = "-".join(path.name.removesuffix(".whl").split("-")[-3:])  # repair retags
@@ -176,6 +179,22 @@ def build_wheels(
         sink(WheelBuilt(str(path), tag))
         built.append(BuiltWheel(path=path, tag=tag, policy=policy))
     return built
+
+
+def _refuse_for_pypi(plan: BuildPlan, tag: str) -> None:
+    """``--compatibility pypi``: stop before writing a wheel PyPI would refuse (maturin's text).
+
+    maturin writes the wheel, then fails; checking first keeps the out dir free of a wheel
+    from a failed build.
+    """
+    name = f"{plan.metadata.dist_name}-{plan.metadata.escaped_version}-{tag}.whl"
+    refusal = pypi_refusal(name)
+    if refusal is not None:
+        raise BuildError(
+            f"PyPI validation failed: {refusal}",
+            hint="PyPI takes manylinux/musllinux wheels: drop `linux` from --compatibility, "
+            "use the default --auditwheel repair, or leave out `pypi` for another index",
+        )
 
 
 def _for_whom(job: WheelJob) -> str:

@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from cratewright.core.audit.pypi_tags import rust_target_supported_by_pypi
+from cratewright.core.audit.verdict import parse_compatibility
 from cratewright.core.build.rust_target import RustTarget, host_target, parse_target
 from cratewright.core.build.zig import default_zig_compatibility, require_zig
 from cratewright.core.cargo.metadata import CargoMetadata, load_cargo_metadata
@@ -120,6 +122,7 @@ class BuildPlan:
     quiet: bool = False
     notes: tuple[str, ...] = field(default=())
     zig: bool = False
+    pypi_validation: bool = False
 
     @property
     def target_dir(self) -> Path:
@@ -262,6 +265,18 @@ def _compatibility(options: BuildOptions, project: Project, target: RustTarget) 
     return tuple(chosen)
 
 
+def _pypi_validation(compatibility: Sequence[str], target: RustTarget) -> bool:
+    """``pypi`` among the compatibility values: every wheel's tags must be ones PyPI takes.
+
+    As in maturin, a Rust target PyPI has no platform tag for is refused before compiling.
+    """
+    if not parse_compatibility(compatibility).pypi:
+        return False
+    if not rust_target_supported_by_pypi(target.triple):
+        raise ConfigError(f"Rust target {target.triple} is not supported by PyPI")
+    return True
+
+
 def _auditwheel(options: BuildOptions, project: Project) -> str:
     mode = options.auditwheel or project.maturin.auditwheel or "repair"
     if mode not in AUDITWHEEL_MODES:
@@ -319,6 +334,7 @@ def plan_build(options: BuildOptions, *, sink: EventSink = null_sink) -> BuildPl
         )
     out_dir = options.out or (cargo.target_directory / "wheels")
     base = options.cwd or Path.cwd()
+    compatibility = _compatibility(options, project, target)
     return BuildPlan(
         project=project,
         cargo_metadata=cargo,
@@ -328,7 +344,8 @@ def plan_build(options: BuildOptions, *, sink: EventSink = null_sink) -> BuildPl
         target=target,
         profile=_profile(options, project),
         out_dir=(base / out_dir).resolve(),
-        compatibility=_compatibility(options, project, target),
+        compatibility=compatibility,
+        pypi_validation=_pypi_validation(compatibility, target),
         auditwheel=_auditwheel(options, project),
         strip=_strip(options, project),
         cargo_flags=with_features(flags, _shared_features(jobs)),

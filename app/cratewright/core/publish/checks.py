@@ -3,7 +3,7 @@
 It runs the same metadata validation as twine (``packaging.metadata``: every field checked
 against its Metadata-Version, unknown fields refused), renders reStructuredText readmes with
 readme-renderer as PyPI does, and adds the rules PyPI applies on upload (valid classifiers,
-no local versions, no bare ``linux_*`` wheels). It reads files only, never the network, so a
+no local versions, only platform tags PyPI lists: no ``linux_*`` wheels). It reads files only, never the network, so a
 corrupt wheel is refused before any credential is asked for or any byte is sent.
 """
 
@@ -28,6 +28,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from cratewright.core.audit.pypi_tags import pypi_platform_problem
 from cratewright.core.publish.repositories import Repository
 from cratewright.errors import PublishError
 from cratewright.events import EventSink, Message, null_sink
@@ -236,15 +237,10 @@ def _index_rules(
             elif known is not None and classifier not in known:
                 rules.append(f"unknown classifier: {classifier}")
     if kind == "wheel":
-        try:
-            tags = parse_wheel_filename(path.name)[3]
-        except InvalidWheelFilename:
-            tags = frozenset()
-        linux = sorted({t.platform for t in tags if t.platform.startswith("linux_")})
-        if linux:
-            rules.append(
-                f"PyPI refuses wheels tagged only {linux[0]}; build a manylinux or musllinux wheel"
-            )
+        # the same rule as `build --compatibility pypi` (warehouse's platform tag list)
+        problem = pypi_platform_problem(path.name)
+        if problem is not None:
+            rules.append(problem)
     if kind == "sdist" and path.name.lower().endswith(".zip"):
         rules.append("PyPI accepts source distributions only as .tar.gz")
     try:
