@@ -94,6 +94,11 @@ def pypi_platform_problem(wheel_name: str) -> str | None:
     return f"{refusal}: PyPI does not accept wheels for this platform"
 
 
+# Rust's spelling of an architecture -> the platform tag's.
+_TRIPLE_ARCHES = {"armv7": "armv7l", "arm": "armv6l", "powerpc64le": "ppc64le",
+                  "powerpc64": "ppc64", "riscv64gc": "riscv64", "i586": "i686"}  # fmt: skip
+
+
 def rust_target_supported_by_pypi(triple: str) -> bool:
     """Whether PyPI accepts wheels of some platform for a Rust target (maturin's early check).
 
@@ -101,8 +106,7 @@ def rust_target_supported_by_pypi(triple: str) -> bool:
     unknown triple does not.
     """
     arch, _, rest = triple.partition("-")
-    arch = {"armv7": "armv7l", "arm": "armv6l", "powerpc64le": "ppc64le",
-            "powerpc64": "ppc64", "riscv64gc": "riscv64", "i586": "i686"}.get(arch, arch)  # fmt: skip
+    arch = _TRIPLE_ARCHES.get(arch, arch)
     if "android" in rest:
         return arch in ("armv7l", "aarch64", "i686", "x86_64")
     if "-linux-" in f"-{rest}":

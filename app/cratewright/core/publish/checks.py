@@ -3,8 +3,9 @@
 It runs the same metadata validation as twine (``packaging.metadata``: every field checked
 against its Metadata-Version, unknown fields refused), renders reStructuredText readmes with
 readme-renderer as PyPI does, and adds the rules PyPI applies on upload (valid classifiers,
-no local versions, only platform tags PyPI lists: no ``linux_*`` wheels). It reads files only, never the network, so a
-corrupt wheel is refused before any credential is asked for or any byte is sent.
+no local versions, only platform tags PyPI lists: no ``linux_*`` wheels). It reads files
+only, never the network, so a corrupt wheel is refused before any credential is asked for
+or any byte is sent.
 """
 
 from __future__ import annotations
