@@ -104,10 +104,14 @@ def dump_yaml(document: Mapping[str, Any], *, header: Sequence[str] = (), spaced
     return lines + stream.getvalue()
 
 
-def load_yaml(text: str, *, what: str = "YAML") -> Any:
-    """Parse YAML 1.2 text into plain data (``on:`` stays a string key), or ConfigError."""
+def load_yaml(text: str, *, what: str = "YAML", typed: bool = True) -> Any:
+    """Parse YAML 1.2 text into plain data (``on:`` stays a string key), or ConfigError.
+
+    ``typed=False`` keeps every scalar as the string written (no int/bool/null resolution),
+    to compare two files by what they say rather than by how a parser types it.
+    """
     try:
-        data = YAML(typ="safe", pure=True).load(text)
+        data = YAML(typ="safe" if typed else "base", pure=True).load(text)
     except YAMLError as exc:
         raise ConfigError(f"{what} is not valid YAML: {exc}") from None
     return data

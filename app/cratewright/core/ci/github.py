@@ -4,8 +4,9 @@ Each build job runs a matrix of targets through PyO3/maturin-action and uploads 
 ``sdist`` builds the source distribution; ``release`` (on tags or a manual run) attests and
 publishes everything with ``uv publish``. It differs from ``maturin generate-ci github`` only
 where that output fails zizmor's audit: actions are pinned to commit SHAs
-(:mod:`cratewright.core.ci.pins`), checkouts do not persist the token, and setup-uv's cache is
-off in the release job (cache poisoning). The oracle test lists these differences.
+(:mod:`cratewright.core.ci.pins`), checkouts do not persist the token, and setup-uv's and
+setup-node's caches are off (cache poisoning of a publishing workflow); setup-node is v6,
+as maturin's v3 runs on a retired Node. The oracle test lists these differences.
 """
 
 from __future__ import annotations
@@ -35,6 +36,15 @@ _UBUNTU_2404_PYTHON_MINOR = 12
 
 def _uses(name: str) -> str:
     return pin(name).uses
+
+
+def _setup_uv(condition: str | None = None) -> dict[str, Any]:
+    """setup-uv without its cache: zizmor's cache-poisoning audit flags the default."""
+    step: dict[str, Any] = {"uses": _uses("astral-sh/setup-uv")}
+    if condition is not None:
+        step["if"] = condition
+    step["with"] = {"enable-cache": False}
+    return step
 
 
 def _checkout() -> dict[str, Any]:
@@ -83,6 +93,7 @@ def _emscripten_setup() -> list[dict[str, Any]]:
         "echo EMSCRIPTEN_VERSION=$(pyodide config get emscripten_version) >> $GITHUB_ENV",
         "echo PYTHON_VERSION=$(pyodide config get python_version | cut -d '.' -f 1-2) "
         ">> $GITHUB_ENV",
+        "echo RUST_TOOLCHAIN=$(pyodide config get rust_toolchain) >> $GITHUB_ENV",
         "if v=$(pyodide config get pyemscripten_platform_version 2>/dev/null); then "
         "echo PYEMSCRIPTEN_PLATFORM_VERSION=$v >> $GITHUB_ENV; "
         "elif v=$(pyodide config get pyodide_abi_version 2>/dev/null); then "
@@ -161,7 +172,7 @@ def _free_threaded_setup(platform: str, minor: int | None) -> list[dict[str, Any
 
 
 def _upload(platform: str) -> dict[str, Any]:
-    artifact = "wasm-wheels" if platform == "emscripten" else f"wheels-{platform}-{expr(TARGET)}"
+    artifact = f"wheels-{platform}-{expr(TARGET)}"
     return {
         "name": "Upload wheels",
         "uses": _uses("actions/upload-artifact"),
@@ -179,7 +190,7 @@ def _uv_pytest(
 ) -> list[dict[str, Any]]:
     steps: list[dict[str, Any]] = []
     if condition is None:
-        steps.append({"uses": _uses("astral-sh/setup-uv")})
+        steps.append(_setup_uv())
     step: dict[str, Any] = {"name": "pytest"}
     if condition is not None:
         step["if"] = condition
@@ -200,15 +211,15 @@ def _run_on_arch(distro: str, install: list[str], run: list[str], condition: str
             "arch": expr(TARGET),
             "distro": distro,
             "githubToken": expr("github.token"),
-            "install": "\n".join(install),
-            "run": "\n".join(run),
+            "install": "\n".join(install) + "\n",
+            "run": "\n".join(run) + "\n",
         },
     }
 
 
 def _linux_pytest(name: str, chdir: str, minor: int | None) -> list[dict[str, Any]]:
     on_x86_64 = expr(f"startsWith({TARGET}, 'x86_64')")
-    steps = [{"uses": _uses("astral-sh/setup-uv"), "if": on_x86_64}]
+    steps = [_setup_uv(on_x86_64)]
     steps += _uv_pytest(name, chdir, ".venv/bin/activate", condition=on_x86_64, shell="bash")
     if minor is not None and minor > _UBUNTU_2404_PYTHON_MINOR:
         install = [
@@ -252,7 +263,8 @@ def _emscripten_pytest(name: str, chdir: str) -> list[dict[str, Any]]:
     lines = ["set -e", "pyodide venv .venv", "source .venv/bin/activate"]
     lines += _install_lines(name, "pip", "--force-reinstall", with_pytest=True)
     return [
-        {"uses": _uses("actions/setup-node"), "with": {"node-version": "22"}},
+        {"uses": _uses("actions/setup-node"),
+         "with": {"node-version": "22", "package-manager-cache": False}},  # fmt: skip
         {"name": "pytest", "run": "\n".join([*lines, f"{chdir}python -m pytest"])},
     ]
 
@@ -324,8 +336,7 @@ def _release_job(ci: ResolvedCI, needs: list[str]) -> dict[str, Any]:
         steps.append({"name": "Generate artifact attestation", "uses": _uses("actions/attest"),
                       "with": {"subject-path": "wheels-*/*"}})  # fmt: skip
     # No cache on the release path: a cache written by a pull request must not reach it.
-    steps.append({"name": "Install uv", "if": expr(ON_TAG), "uses": _uses("astral-sh/setup-uv"),
-                  "with": {"enable-cache": False}})  # fmt: skip
+    steps.append({"name": "Install uv", **_setup_uv(expr(ON_TAG))})
     publish: dict[str, Any] = {"name": "Publish to PyPI", "if": expr(ON_TAG)}
     if ci.trusted_publishing:
         publish["run"] = "uv publish --trusted-publishing always 'wheels-*/*'"
@@ -333,15 +344,6 @@ def _release_job(ci: ResolvedCI, needs: list[str]) -> dict[str, Any]:
         publish["run"] = "uv publish 'wheels-*/*'"
         publish["env"] = {"UV_PUBLISH_TOKEN": expr("secrets.PYPI_API_TOKEN")}
     steps.append(publish)
-    if "emscripten" in ci.platforms:
-        steps.append({
-            "name": "Upload to GitHub Release",
-            "uses": _uses("softprops/action-gh-release"),
-            "with": {
-                "files": "wasm-wheels/*.whl\n",
-                "prerelease": expr("contains(github.ref, 'alpha') || contains(github.ref, 'beta')"),
-            },
-        })  # fmt: skip
     job["steps"] = steps
     return job
 

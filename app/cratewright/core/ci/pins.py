@@ -40,12 +40,12 @@ _TABLE = (
     ("actions/upload-artifact", "b7c566a772e6b6bfb58ed0dc250532a479d7789f", "v6.0.0"),
     ("actions/download-artifact", "37930b1c2abaa49bbe596cd826c3c89aef350131", "v7.0.0"),
     ("actions/attest", "1e69f48acb82d1966a394da916b4c1698aa569d6", "v4.2.2"),
-    ("actions/setup-node", "3235b876344d2a9aa001b8d1453c930bba69e610", "v3.9.1"),
+    # maturin writes setup-node@v3 (node16, retired by GitHub); v6 has `package-manager-cache`.
+    ("actions/setup-node", "249970729cb0ef3589644e2896645e5dc5ba9c38", "v6.5.0"),
     ("PyO3/maturin-action", "e83996d129638aa358a18fbd1dfb82f0b0fb5d3b", "v1.51.0"),
     ("astral-sh/setup-uv", "37802adc94f370d6bfd71619e3f0bf239e1f3b78", "v7.6.0"),
     ("uraimo/run-on-arch-action", "f9b26e3a1a408d5fd530d20c17b9f3f4428ff8d9", "v3.1.0"),
     ("emscripten-core/setup-emsdk", "4528d102f7230f0e7b276855c01ea1159be0e984", "v16"),
-    ("softprops/action-gh-release", "de2c0eb89ae2a093876385947365aca7b0e5f844", "v1"),
 )
 
 PINS: dict[str, ActionPin] = {name: ActionPin(name, sha, tag) for name, sha, tag in _TABLE}

@@ -97,7 +97,8 @@ PLATFORMS: dict[str, PlatformSpec] = {
             ("wasm32-unknown-emscripten",),
             ("wasm32-unknown-emscripten",),
             re.compile(r"wasm32-unknown-emscripten"), "ubuntu",
-            default_rust_toolchain="nightly",
+            # The toolchain pyodide-build names, exported by the job's set-up step.
+            default_rust_toolchain="${{ env.RUST_TOOLCHAIN }}",
         ),
         PlatformSpec(
             "android", "Android",
