@@ -48,48 +48,84 @@ CONFIGS: dict[str, tuple[str, dict[str, Any], list[str]]] = {
     "zig-cli": ("pyo3", {}, ["--zig"]),
     "zig-table": ("pyo3", {"tool": "[tool.maturin.generate-ci.github]\nzig = true\n"}, []),
     "pytest-cli": ("pyo3", {}, ["--pytest"]),
-    "pytest-table-py313": ("pyo3", {"requires_python": ">=3.13",
-                                    "tool": "[tool.maturin.generate-ci.github]\npytest = true\n"},
-                           []),  # fmt: skip
-    "trusted-publishing-environment": ("pyo3", {"tool": (
-        "[tool.maturin.generate-ci.github]\ntrusted-publishing = true\n"
-        'publishing-environment = "pypi"\n')}, []),  # fmt: skip
+    "pytest-table-py313": (
+        "pyo3",
+        {"requires_python": ">=3.13", "tool": "[tool.maturin.generate-ci.github]\npytest = true\n"},
+        [],
+    ),
+    "trusted-publishing-environment": (
+        "pyo3",
+        {
+            "tool": (
+                "[tool.maturin.generate-ci.github]\ntrusted-publishing = true\n"
+                'publishing-environment = "pypi"\n'
+            )
+        },
+        [],
+    ),
     "skip-attestation-cli": ("pyo3", {}, ["--skip-attestation"]),
-    "skip-attestation-table": ("cffi", {"tool": (
-        "[tool.maturin.generate-ci.github]\nskip-attestation = true\n")}, []),  # fmt: skip
-    "per-platform-targets-runners": ("pyo3", {"tool": (
-        "[tool.maturin.generate-ci.github]\n"
-        'args = "--features fast"\n'
-        "[tool.maturin.generate-ci.github.linux]\n"
-        'targets = ["x86_64", "aarch64"]\nrunner = "ubuntu-24.04"\nmanylinux = "2_28"\n'
-        "[tool.maturin.generate-ci.github.macos]\n"
-        'targets = ["aarch64"]\nrunner = "macos-14"\n')}, []),  # fmt: skip
-    "target-entries-own-options": ("pyo3", {"tool": (
-        "[tool.maturin.generate-ci.github]\n"
-        'args = "--locked"\n'
-        "[tool.maturin.generate-ci.github.linux]\n"
-        'before-script-linux = "yum install -y openssl-devel"\n'
-        "[[tool.maturin.generate-ci.github.linux.target]]\n"
-        'arch = "x86_64"\nmanylinux = "2_28"\n'
-        "[[tool.maturin.generate-ci.github.linux.target]]\n"
-        'arch = "aarch64"\nrunner = "ubuntu-24.04-arm"\nargs = "--features simd"\n'
-        'container = "ghcr.io/rust-cross/manylinux_2_28-cross:aarch64"\n'
-        'docker-options = "-e CI=1"\nrust-toolchain = "nightly"\n'
-        'rustup-components = "rust-src"\n'
-        "[tool.maturin.generate-ci.github.windows]\n"
-        "[[tool.maturin.generate-ci.github.windows.target]]\n"
-        'arch = "x64"\n'
-        "[[tool.maturin.generate-ci.github.windows.target]]\n"
-        'arch = "aarch64"\nargs = "--features arm"\n')}, []),  # fmt: skip
+    "skip-attestation-table": (
+        "cffi",
+        {"tool": ("[tool.maturin.generate-ci.github]\nskip-attestation = true\n")},
+        [],
+    ),
+    "per-platform-targets-runners": (
+        "pyo3",
+        {
+            "tool": (
+                "[tool.maturin.generate-ci.github]\n"
+                'args = "--features fast"\n'
+                "[tool.maturin.generate-ci.github.linux]\n"
+                'targets = ["x86_64", "aarch64"]\nrunner = "ubuntu-24.04"\nmanylinux = "2_28"\n'
+                "[tool.maturin.generate-ci.github.macos]\n"
+                'targets = ["aarch64"]\nrunner = "macos-14"\n'
+            )
+        },
+        [],
+    ),
+    "target-entries-own-options": (
+        "pyo3",
+        {
+            "tool": (
+                "[tool.maturin.generate-ci.github]\n"
+                'args = "--locked"\n'
+                "[tool.maturin.generate-ci.github.linux]\n"
+                'before-script-linux = "yum install -y openssl-devel"\n'
+                "[[tool.maturin.generate-ci.github.linux.target]]\n"
+                'arch = "x86_64"\nmanylinux = "2_28"\n'
+                "[[tool.maturin.generate-ci.github.linux.target]]\n"
+                'arch = "aarch64"\nrunner = "ubuntu-24.04-arm"\nargs = "--features simd"\n'
+                'container = "ghcr.io/rust-cross/manylinux_2_28-cross:aarch64"\n'
+                'docker-options = "-e CI=1"\nrust-toolchain = "nightly"\n'
+                'rustup-components = "rust-src"\n'
+                "[tool.maturin.generate-ci.github.windows]\n"
+                "[[tool.maturin.generate-ci.github.windows.target]]\n"
+                'arch = "x64"\n'
+                "[[tool.maturin.generate-ci.github.windows.target]]\n"
+                'arch = "aarch64"\nargs = "--features arm"\n'
+            )
+        },
+        [],
+    ),
     "platform-subset": ("pyo3", {}, ["--platform", "manylinux", "--platform", "windows"]),
     "platform-all": ("pyo3", {}, ["--platform", "all", "--pytest"]),
     "platform-all-bin": ("bin", {}, ["--platform", "all"]),
-    "emscripten-android-tables": ("pyo3", {"tool": (
-        "[tool.maturin.generate-ci.github]\npytest = true\n"
-        "[tool.maturin.generate-ci.github.emscripten]\n"
-        "[tool.maturin.generate-ci.github.android]\n")}, []),  # fmt: skip
-    "abi3-musllinux-pytest": ("pyo3", {"abi3": True},
-                              ["--platform", "musllinux", "--platform", "macos", "--pytest"]),
+    "emscripten-android-tables": (
+        "pyo3",
+        {
+            "tool": (
+                "[tool.maturin.generate-ci.github]\npytest = true\n"
+                "[tool.maturin.generate-ci.github.emscripten]\n"
+                "[tool.maturin.generate-ci.github.android]\n"
+            )
+        },
+        [],
+    ),
+    "abi3-musllinux-pytest": (
+        "pyo3",
+        {"abi3": True},
+        ["--platform", "musllinux", "--platform", "macos", "--pytest"],
+    ),
     "manifest-path": ("pyo3", {}, ["-m", "project/Cargo.toml", "--pytest"]),
 }
 
@@ -117,7 +153,7 @@ def _by_tag(document: Any) -> Any:
 
 def _without_intended(document: dict[str, Any]) -> dict[str, Any]:
     document = copy.deepcopy(_by_tag(document))
-    for name, job in document["jobs"].items():
+    for _name, job in document["jobs"].items():
         for step in job["steps"]:
             uses = step.get("uses", "")
             if uses.startswith("actions/checkout@"):

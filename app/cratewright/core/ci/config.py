@@ -111,9 +111,7 @@ def _string(value: Any, where: str) -> str:
 
 
 def _overrides(table: Mapping[str, Any], where: str) -> Overrides:
-    values = {
-        key: _string(table[key], f"{where} {key}") for key in OVERRIDE_KEYS if key in table
-    }
+    values = {key: _string(table[key], f"{where} {key}") for key in OVERRIDE_KEYS if key in table}
     return Overrides(values)
 
 

@@ -72,8 +72,7 @@ def _fix_note_indents(node: Any, depth: int = 0) -> None:
                 for token in comment[1]:
                     if token.value.strip().startswith("#"):
                         token.value = "".join(
-                            " " * depth + line.lstrip() + "\n"
-                            for line in token.value.splitlines()
+                            " " * depth + line.lstrip() + "\n" for line in token.value.splitlines()
                         )
             _fix_note_indents(item, depth + 2)
     elif isinstance(node, CommentedSeq):

@@ -110,7 +110,8 @@ def _emscripten_setup() -> list[dict[str, Any]]:
                 "actions-cache-folder": "emsdk-cache",
             },
         },
-        {"uses": _uses("actions/setup-python"), "with": {"python-version": expr("env.PYTHON_VERSION")}},
+        {"uses": _uses("actions/setup-python"),
+         "with": {"python-version": expr("env.PYTHON_VERSION")}},
         {"run": "pip install pyodide-build"},
     ]  # fmt: skip
 
@@ -182,7 +183,10 @@ def _upload(platform: str) -> dict[str, Any]:
 
 def _install_lines(name: str, installer: str, reinstall: str, *, with_pytest: bool) -> list[str]:
     second = f"{installer} install {name} pytest" if with_pytest else f"{installer} install {name}"
-    return [f"{installer} install {name} --no-index --no-deps --find-links dist {reinstall}", second]
+    return [
+        f"{installer} install {name} --no-index --no-deps --find-links dist {reinstall}",
+        second,
+    ]
 
 
 def _uv_pytest(
@@ -231,7 +235,10 @@ def _linux_pytest(name: str, chdir: str, minor: int | None) -> list[dict[str, An
         ]
         venv = f"python3.{minor} -m venv .venv"
     else:
-        install = ["apt-get update", "apt-get install -y --no-install-recommends python3 python3-venv"]
+        install = [
+            "apt-get update",
+            "apt-get install -y --no-install-recommends python3 python3-venv",
+        ]
         venv = "python3 -m venv .venv"
     run = ["set -e", venv, "source .venv/bin/activate", "pip install pytest"]
     run += _install_lines(name, "pip", "--force-reinstall", with_pytest=False)
@@ -263,8 +270,10 @@ def _emscripten_pytest(name: str, chdir: str) -> list[dict[str, Any]]:
     lines = ["set -e", "pyodide venv .venv", "source .venv/bin/activate"]
     lines += _install_lines(name, "pip", "--force-reinstall", with_pytest=True)
     return [
-        {"uses": _uses("actions/setup-node"),
-         "with": {"node-version": "22", "package-manager-cache": False}},  # fmt: skip
+        {
+            "uses": _uses("actions/setup-node"),
+            "with": {"node-version": "22", "package-manager-cache": False},
+        },
         {"name": "pytest", "run": "\n".join([*lines, f"{chdir}python -m pytest"])},
     ]
 
@@ -290,7 +299,11 @@ def _platform_job(ci: ResolvedCI, platform: str) -> dict[str, Any]:
     targets = ci.platforms[platform]
     words = _maturin_args(ci, platform)
     args = "".join(f" {word}" for word in words)
-    steps = [_checkout(), *_platform_setup(ci, platform), _build_step("Build wheels", args, targets)]
+    steps = [
+        _checkout(),
+        *_platform_setup(ci, platform),
+        _build_step("Build wheels", args, targets),
+    ]
     if ci.facts.abi3:
         steps += _free_threaded_setup(platform, ci.min_python_minor)
         steps.append(_build_step("Build free-threaded wheels", args, targets, " -i python3.14t"))

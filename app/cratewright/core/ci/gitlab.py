@@ -68,7 +68,7 @@ def gitlab_header_notes(ci: ResolvedCI) -> list[str]:
     notes = [f"- {line}" for line in missing]
     if ci.zig:
         notes.append("- zig is not used: every job builds natively in a manylinux image")
-    return (["Not built on GitLab:", *notes] if missing else notes)
+    return ["Not built on GitLab:", *notes] if missing else notes
 
 
 def _image(platform: str, target: ResolvedTarget, arch: str) -> str:

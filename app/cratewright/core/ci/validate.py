@@ -101,8 +101,13 @@ def check_schema(text: str, provider: str) -> ToolReport:
             return ToolReport("check-jsonschema", True, True, detail="schema ok")
         lines = [line.strip() for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
         findings = tuple(Finding("schema", "High", line) for line in lines if "--" not in line[:2])
-        return ToolReport("check-jsonschema", True, False, findings or (Finding(
-            "schema", "High", "\n".join(lines[-5:])),), detail="does not match the schema")
+        return ToolReport(
+            "check-jsonschema",
+            True,
+            False,
+            findings or (Finding("schema", "High", "\n".join(lines[-5:])),),
+            detail="does not match the schema",
+        )
 
     return _with_file(text, provider, check)
 
