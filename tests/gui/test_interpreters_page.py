@@ -71,7 +71,12 @@ def test_real_interpreters_are_judged_for_the_project(page: InterpretersPage):
             assert checkable
             assert text == f"✓ usable: gets its own {info.python_tag}-{info.abi_tag} wheel"
     assert "can build pyo3-mixed" in page.intro.text()
-    assert page.status_label.text().startswith(f"{len(listing.working)} interpreters")
+    # the header's counts are the table's: every row, and the rows marked usable
+    usable = sum(1 for checkable, _ in rows.values() if checkable)
+    unusable = sum(1 for _, text in rows.values() if text.startswith("✗ "))
+    expected = f"{len(rows)} interpreters, {usable} usable"
+    expected += f", {unusable} unusable" if unusable else ""
+    assert page.status_label.text().startswith(expected + ", ")
 
 
 def test_ticking_interpreters_feeds_the_state_and_the_preview(page, app_state, qtbot):

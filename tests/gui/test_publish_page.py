@@ -141,7 +141,9 @@ def test_token_dialog_then_publish_then_pip_install(
     page.token_button.click()
     _fill_token_dialog(qtbot, page, pypi_server.username, pypi_server.password)
     repo = repository_from_url(pypi_server.url)
-    qtbot.waitUntil(lambda: "✔ Token for uploader" in page.credential_label.text(), timeout=20_000)
+    qtbot.waitUntil(
+        lambda: "✔ Password for uploader" in page.credential_label.text(), timeout=20_000
+    )
     assert stored_username(repo) == pypi_server.username
 
     page.publish_button.click()

@@ -18,9 +18,11 @@ __all__ = [
     "add_recent_project",
     "app_settings",
     "load_build_options",
+    "load_interpreters",
     "recent_projects",
     "remove_recent_project",
     "save_build_options",
+    "save_interpreters",
 ]
 
 ORGANIZATION = "cratewright"
@@ -75,3 +77,19 @@ def load_build_options(project_root: Path) -> dict[str, Any]:
 def save_build_options(project_root: Path, values: dict[str, Any]) -> None:
     """Remember the Build page's form values for this project."""
     app_settings().setValue(_options_key(project_root), json.dumps(values, sort_keys=True))
+
+
+def _interpreters_key(project_root: Path) -> str:
+    return "interpreters/ticked/" + str(project_root.resolve()).encode().hex()
+
+
+def load_interpreters(project_root: Path) -> tuple[Path, ...]:
+    """The interpreters ticked for this project last time (ones gone from disk left out)."""
+    raw = app_settings().value(_interpreters_key(project_root), [])
+    values = [raw] if isinstance(raw, str) else list(raw or [])
+    return tuple(Path(v) for v in values if v and Path(v).exists())
+
+
+def save_interpreters(project_root: Path, paths: tuple[Path, ...]) -> None:
+    """Remember the ticked interpreters of this project (each project has its own)."""
+    app_settings().setValue(_interpreters_key(project_root), [str(p) for p in paths])

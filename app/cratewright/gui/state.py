@@ -11,7 +11,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from cratewright.core.build.artifacts import ExistingArtifact, default_out_dir, find_artifacts
 from cratewright.core.metadata.overview import ProjectOverview
+from cratewright.gui.settings import load_build_options, load_interpreters, save_interpreters
 
 __all__ = ["AppState"]
 
@@ -23,7 +25,8 @@ class AppState(QObject):
         project_changed(object): a ProjectOverview, or None when nothing (or a broken
             project) is open.
         selection_changed(): selected interpreters, target or zig changed.
-        artifacts_changed(): the wheels/sdist of the last build changed.
+        artifacts_changed(): the wheels/sdist of the last build, or the project's files
+            already in its out dir (:attr:`existing`), changed.
         status(str): a short message for the status bar.
         navigate(str): a page asks the window to show another page (by page_id).
     """
@@ -43,6 +46,24 @@ class AppState(QObject):
         self.zig: bool = False
         self.wheels: tuple[Path, ...] = ()
         self.sdist: Path | None = None
+        #: The project's wheels and sdists in its out dir, newest first (earlier runs too).
+        self.existing: tuple[ExistingArtifact, ...] = ()
+
+    def out_dir(self) -> Path | None:
+        """Where builds of the open project write (the Build page's saved choice)."""
+        overview = self.overview
+        if overview is None:
+            return None
+        out = load_build_options(overview.root).get("out")
+        return default_out_dir(overview.cargo_metadata.target_directory, out or None)
+
+    def _find_existing(self) -> None:
+        overview, out = self.overview, self.out_dir()
+        self.existing = (
+            tuple(find_artifacts(out, overview.name, overview.version))
+            if overview is not None and out is not None
+            else ()
+        )
 
     def set_project(self, path: Path | None, overview: ProjectOverview | None) -> None:
         """A project was opened (overview None if it could not be read); clears results."""
@@ -50,12 +71,19 @@ class AppState(QObject):
         self.overview = overview
         self.wheels = ()
         self.sdist = None
+        # each project has its own ticked interpreters (not the previous project's)
+        self.interpreters = load_interpreters(overview.root) if overview is not None else ()
+        self._find_existing()
         self.project_changed.emit(overview)
+        self.selection_changed.emit()
         self.artifacts_changed.emit()
 
     def set_interpreters(self, interpreters: tuple[Path, ...]) -> None:
-        """The interpreters the next build is for (empty: the engine's default choice)."""
+        """The interpreters the next build is for (empty: the engine's default choice);
+        remembered for the open project."""
         self.interpreters = interpreters
+        if self.overview is not None:
+            save_interpreters(self.overview.root, interpreters)
         self.selection_changed.emit()
 
     def set_target(self, target: str | None, *, zig: bool = False) -> None:
@@ -68,4 +96,5 @@ class AppState(QObject):
         """Record what the last build produced (Audit and Publish pages pick these up)."""
         self.wheels = wheels
         self.sdist = sdist
+        self._find_existing()
         self.artifacts_changed.emit()

@@ -230,7 +230,7 @@ def existing_files(
 def _short_text(text: str) -> str:
     """The readable words of a server's answer (HTML error pages included), shortened."""
     text = re.sub(r"(?is)<(style|script|head)\b.*?</\1>", " ", text)
-    plain = " ".join(re.sub(r"<[^>]+>", " ", text).split())
+    plain = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
     return plain[:200]
 
 

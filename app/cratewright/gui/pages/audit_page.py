@@ -151,6 +151,7 @@ class AuditPage(Page):
         self._trace = ""
         self._repair_started = 0.0
         self._repair_name = ""
+        self.audits_started = 0  # one per request (tests count them)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -223,20 +224,36 @@ class AuditPage(Page):
     # ---------------------------------------------------------------------------- wheel list
 
     def _artifacts_changed(self) -> None:
-        self._fill_list(select=self.state.wheels[0] if self.state.wheels else None)
+        if self.state.wheels:
+            select: Path | None = self.state.wheels[0]
+        else:  # after a restart: the newest wheel of the current version already built
+            current = [a.path for a in self.state.existing if a.is_wheel and not a.stale]
+            select = current[0] if current else None
+        self._fill_list(select=select)
 
     def _fill_list(self, select: Path | None) -> None:
-        paths = list(dict.fromkeys([*self.state.wheels, *self._opened]))
+        """Built wheels, wheels opened here, then the project's wheels already in its out
+        dir (newest first, other versions marked)."""
+        labels: dict[Path, str] = {}
+        for path in [*self.state.wheels, *self._opened]:
+            labels.setdefault(path, path.name)
+        for artifact in self.state.existing:
+            if artifact.is_wheel:
+                labels.setdefault(artifact.path, artifact.label())
+        previous = self.wheels.currentData()
         self.wheels.blockSignals(True)
         self.wheels.clear()
-        for path in paths:
-            self.wheels.addItem(path.name, str(path))
+        for path, label in labels.items():
+            self.wheels.addItem(label, str(path))
             self.wheels.setItemData(self.wheels.count() - 1, str(path), Qt.ItemDataRole.ToolTipRole)
+        wanted = str(select) if select is not None else previous
+        index = self.wheels.findData(wanted) if wanted else -1
+        self.wheels.setCurrentIndex(index)
         self.wheels.blockSignals(False)
-        if select is not None and str(select) in [str(p) for p in paths]:
-            self.wheels.setCurrentIndex(self.wheels.findData(str(select)))
-            self._selection_changed()
-        elif not paths:
+        if index >= 0:
+            if self.report is None or str(Path(self.report.path)) != wanted or select:
+                self._selection_changed()  # one audit per request
+        elif not labels:
             self._show(None, None, None)
 
     def open_wheel(self, path: Path) -> None:
@@ -247,7 +264,8 @@ class AuditPage(Page):
         self._fill_list(select=path)
 
     def _choose_wheel(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Open wheel", "", "Wheels (*.whl)")
+        start = self.state.out_dir() or self.state.project_path or Path.home()
+        name, _ = QFileDialog.getOpenFileName(self, "Open wheel", str(start), "Wheels (*.whl)")
         if name:
             self.open_wheel(Path(name))
 
@@ -269,18 +287,23 @@ class AuditPage(Page):
             self.audit(Path(data))
 
     def audit(self, path: Path) -> None:
-        """Audit ``path`` in a worker; the views update when it is done."""
+        """Audit ``path`` in a worker; the views update when it is done.
+
+        A newer request supersedes a running audit: that one is cancelled and whatever it
+        delivers (its result or its "cancelled" failure) is dropped without a word.
+        """
         if self._task is not None and self._task.running:
             self._task.cancel()
         self._clear_error()
         self._set_badge("auditing…", "#7a7a7a")
         self.summary.setText(f"Auditing {path.name}…")
-        self._task = run_task(
-            lambda sink, cancel: audit_with_plan(path, sink, cancel),
-            parent=self,
-            on_success=self._audited,
-            on_failure=self._failed,
+        self.audits_started += 1
+        task = run_task(lambda sink, cancel: audit_with_plan(path, sink, cancel), parent=self)
+        task.succeeded.connect(lambda result: self._audited(result) if task is self._task else None)
+        task.failed.connect(
+            lambda error, trace: self._failed(error, trace) if task is self._task else None
         )
+        self._task = task
 
     def _audited(self, result: tuple[AuditReport, RepairPlan | None, str | None]) -> None:
         report, plan, error = result

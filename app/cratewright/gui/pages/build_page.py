@@ -36,6 +36,7 @@ from cratewright.core.metadata.overview import ProjectOverview
 from cratewright.errors import BuildCancelled, CratewrightError
 from cratewright.events import (
     CancelToken,
+    CargoMessage,
     Diagnostic,
     Event,
     EventSink,
@@ -155,7 +156,7 @@ class BuildPage(Page):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setFormat("%v/%m units")
-        self.progress.setTextVisible(True)
+        self.progress.setTextVisible(False)  # no "0/1 units" before cargo counted anything
         self.elapsed = QLabel("", self)
         self.elapsed.setMinimumWidth(60)
         actions.addWidget(self.build_button)
@@ -223,13 +224,26 @@ class BuildPage(Page):
         self.log.clear_log()
         self.diagnostics.clear_diagnostics()
         self.results.set_artifacts([])
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
+        self._reset_progress()
+        self.elapsed.clear()  # not the previous project's build time
+        self._clock.invalidate()
         self.status_line.setText("Ready." if overview else "No project open.")
         if overview is None:
             return
         self.diagnostics.set_root(overview.cargo_metadata.workspace_root)
         self.form.load(overview, load_build_options(overview.root))
+
+    def _reset_progress(self) -> None:
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(False)
+
+    def _progress_full(self) -> None:
+        """Cargo said Finished: every unit is done, whatever the last bar update showed."""
+        if self.progress.maximum() == 0:
+            self.progress.setRange(0, 1)
+            self.progress.setFormat("done")
+        self.progress.setValue(self.progress.maximum())
 
     def _save_values(self) -> None:
         if self.state.overview is not None:
@@ -274,6 +288,8 @@ class BuildPage(Page):
         self.diagnostics.clear_diagnostics()
         self.results.set_artifacts([])
         self.progress.setRange(0, 0)  # busy until cargo reports its unit count
+        self.progress.setFormat("%v/%m units")
+        self.progress.setTextVisible(True)
         self.status_line.setText("Planning the build…")
         self.tabs.setCurrentIndex(0)
         self._clock.start()
@@ -323,6 +339,11 @@ class BuildPage(Page):
                     self.status_line.setText(f"Building {event.detail}")
             elif isinstance(event, Status):
                 self.status_line.setText(event.text)
+                if event.text.lstrip().startswith("Finished"):
+                    self._progress_full()
+            elif isinstance(event, CargoMessage) and event.reason == "build-finished":
+                if event.data.get("success"):
+                    self._progress_full()
             elif isinstance(event, WheelBuilt):
                 self.results.set_artifacts([*self.results.paths, Path(event.path)])
         if lines:
@@ -332,9 +353,7 @@ class BuildPage(Page):
         artifacts = [*outcome.wheels, *([outcome.sdist] if outcome.sdist else [])]
         self.results.set_artifacts(artifacts)
         self.state.set_artifacts(outcome.wheels, outcome.sdist)
-        if self.progress.maximum() == 0:
-            self.progress.setRange(0, 1)
-        self.progress.setValue(self.progress.maximum())
+        self._progress_full()
         count = len(outcome.wheels)
         summary = f"Built {count} wheel{'s' if count != 1 else ''}"
         if outcome.sdist:
@@ -343,8 +362,7 @@ class BuildPage(Page):
         self.tabs.setCurrentWidget(self.results)
 
     def _on_failure(self, error: BaseException, trace: str) -> None:
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
+        self._reset_progress()
         if isinstance(error, BuildCancelled):
             self.log.append_lines([f"{_YELLOW}Build cancelled: cargo was stopped.{_RESET}"])
             self._finish(False, "Cancelled; cargo was stopped and no wheel was written")

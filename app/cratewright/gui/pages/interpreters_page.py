@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -184,7 +185,10 @@ class InterpretersPage(Page):
 
         self.skipped_label = QLabel(self)
         self.skipped_label.setWordWrap(True)
+        self.skipped_label.setTextFormat(Qt.TextFormat.RichText)
+        self.skipped_label.linkActivated.connect(lambda _link: self.show_skipped())
         self.skipped_label.hide()
+        self.skipped_details = ""
         layout.addWidget(self.skipped_label)
 
         bottom = QHBoxLayout()
@@ -270,12 +274,6 @@ class InterpretersPage(Page):
     def _loaded(self, scan: _Scan) -> None:
         self._scan_result = scan
         self._show_error(None)
-        listing = scan.listing
-        working = len(listing.working)
-        broken = len(listing.interpreters) - working
-        probed = f", {listing.probed} probed now" if listing.probed else ", all from the cache"
-        problems = f", {broken} unusable" if broken else ""
-        self.status_label.setText(f"{working} interpreters{problems}{probed}")
         self._fill_table()
         self._fill_skipped()
         self._fill_targets()
@@ -300,9 +298,23 @@ class InterpretersPage(Page):
         for row, found in enumerate(items):
             self._fill_row(row, found, self._verdicts[found.path], found.path in chosen)
         self._filling = False
+        self.status_label.setText(self._counts_text(scan))
         self._update_intro()
         if tuple(chosen) != self.state.interpreters:
             self.state.set_interpreters(tuple(chosen))
+
+    def _counts_text(self, scan: _Scan) -> str:
+        """The header's counts, from the same verdicts as the table's rows."""
+        rows = len(scan.listing.interpreters)
+        statuses = [v.status for v in self._verdicts.values()]
+        parts = [f"{rows} interpreter{'s' if rows != 1 else ''}"]
+        if self.state.overview is not None and "not-needed" not in statuses:
+            parts.append(f"{statuses.count('usable')} usable")
+            if statuses.count("unusable"):
+                parts.append(f"{statuses.count('unusable')} unusable")
+        probed = scan.listing.probed
+        parts.append(f"{probed} probed now" if probed else "all from the cache")
+        return ", ".join(parts)
 
     def _fill_row(self, row: int, found: FoundInterpreter, verdict: Usability, on: bool) -> None:
         info = found.info
@@ -402,12 +414,24 @@ class InterpretersPage(Page):
         if not skipped:
             self.skipped_label.hide()
             return
-        names = ", ".join(s.name for s in skipped)
         pyenv = all(s.reason.startswith("pyenv: ") for s in skipped)
         what = "pyenv shims of inactive versions" if pyenv else "names on PATH"
-        self.skipped_label.setText(f"Skipped {len(skipped)} {what}: {names}")
-        self.skipped_label.setToolTip("\n".join(f"{s.path}: {s.reason}" for s in skipped))
+        # folded: one quiet line, the names behind a link
+        self.skipped_label.setText(
+            f"{len(skipped)} {what} left out. <a href='#skipped'>Details…</a>"
+        )
+        self.skipped_details = "\n".join(f"{s.path}: {s.reason}" for s in skipped)
+        self.skipped_label.setToolTip(self.skipped_details)
         self.skipped_label.show()
+
+    def show_skipped(self) -> QMessageBox:
+        """The skipped names and why (the Details… link)."""
+        box = QMessageBox(QMessageBox.Icon.Information, "Interpreters left out",
+                          "These names were found but are not interpreters to build for:",
+                          QMessageBox.StandardButton.Close, self)  # fmt: skip
+        box.setDetailedText(self.skipped_details)
+        box.open()
+        return box
 
     # ------------------------------------------------------------------------------------
     # Adding an interpreter

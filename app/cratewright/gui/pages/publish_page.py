@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -86,10 +87,26 @@ _GUI_HINTS = {
 
 
 def _choose_files(parent: QWidget) -> list[Path]:
+    state = getattr(parent, "state", None)
+    start = (state.out_dir() or state.project_path) if isinstance(state, AppState) else None
     names, _ = QFileDialog.getOpenFileNames(
-        parent, "Add files to upload", "", "Distributions (*.whl *.tar.gz *.zip)"
-    )
+        parent, "Add files to upload", str(start or Path.home()),
+        "Distributions (*.whl *.tar.gz *.zip)",
+    )  # fmt: skip
     return [Path(n) for n in names]
+
+
+def status_line(text: str, limit: int = 110) -> str:
+    """The first line of ``text``, cut at a word with "…" to fit the status bar."""
+    first = text.splitlines()[0] if text else ""
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def credential_kind(username: str | None) -> str:
+    """What the keyring holds for ``username``: PyPI-style API tokens use ``__token__``."""
+    return "token" if username == "__token__" else "password"
 
 
 def _size(path: Path) -> str:
@@ -122,6 +139,8 @@ class PublishPage(Page):
         self._stale: set[str] = set()
         self._last_failure: UploadFailed | None = None
         self._upload_started = 0.0
+        self._results_for: Repository | None = None  # the index the Upload column is about
+        self._sent: set[str] = set()  # names of the files sent in this upload
         self._upload_label = ""
         self._active = False  # no keyring or file access before the page is first shown
 
@@ -131,11 +150,23 @@ class PublishPage(Page):
         layout.addWidget(self._make_target_box())
         layout.addWidget(self._make_files_box(), 1)
         layout.addLayout(self._make_actions())
+        message_row = QHBoxLayout()
         self.message = QLabel("", self)
         self.message.setObjectName("publish-message")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.message)
+        # two lines are always reserved, so the buttons above never move when a message
+        # comes or goes
+        self.message.setMinimumHeight(2 * self.fontMetrics().lineSpacing() + 4)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.message_details = QPushButton("Details…", self)
+        self.message_details.setToolTip("The whole message, with the server's answer")
+        self.message_details.clicked.connect(self.show_message_details)
+        self.message_details.setEnabled(False)
+        self._full_message = ""
+        message_row.addWidget(self.message, 1)
+        message_row.addWidget(self.message_details, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(message_row)
         self.result_label = QLabel("", self)
         self.result_label.setObjectName("publish-result")
         self.result_label.setOpenExternalLinks(True)
@@ -334,6 +365,9 @@ class PublishPage(Page):
         if custom:
             settings.setValue("publish/custom-url", self.custom_url.text().strip())
         repo = self.repository()
+        if repo != self._results_for:
+            self._results_for = repo
+            self._clear_results()
         if custom and self.custom_url.text().strip() and repo is None:
             try:
                 repository_from_url(self.custom_url.text())
@@ -410,7 +444,8 @@ class PublishPage(Page):
         elif not status.usable:
             text = "⚠ No secure system keyring: the token is asked for each upload (see tooltip)."
         elif user:
-            text = f"✔ Token for {user} stored in the system keyring ({status.backend})."
+            kind = credential_kind(user).capitalize()
+            text = f"✔ {kind} for {user} stored in the system keyring ({status.backend})."
         else:
             text = f"No token stored for {repo.label} yet."
         self.credential_label.setText(text)
@@ -469,7 +504,8 @@ class PublishPage(Page):
         self._start(
             "store", store,
             on_success=lambda status: self._say(
-                f"Stored the token of {username} for {repo.label} in the system keyring "
+                f"Stored the {credential_kind(username)} of {username} for {repo.label} in the "
+                "system keyring "
                 f"({status.backend})."
             ),
             on_failure=lambda error, trace: self._say(self._describe(error, trace), error=True),
@@ -489,7 +525,9 @@ class PublishPage(Page):
             lambda sink, cancel: delete_credential(
                 repo, self.stored_user, timeout=self.keyring_timeout
             ),
-            on_success=lambda user: self._say(f"Deleted the token of {user} for {repo.label}."),
+            on_success=lambda user: self._say(
+                f"Deleted the {credential_kind(user)} of {user} for {repo.label}."
+            ),
             on_failure=lambda error, trace: self._say(self._describe(error, trace), error=True),
             on_finished=self._refresh_credential,
         )  # fmt: skip
@@ -498,9 +536,23 @@ class PublishPage(Page):
 
     def _artifacts_changed(self) -> None:
         built = [*self.state.wheels, *([self.state.sdist] if self.state.sdist else [])]
+        if not built:  # after a restart: what the out dir holds for the current version
+            built = [a.path for a in self.state.existing if not a.stale]
         self._files = [*built, *[p for p in self._extra if p not in built]]
         self._fill_table()
         self._run_checks()
+
+    def _clear_results(self) -> None:
+        """Upload outcomes belong to one index: another index starts from none."""
+        self.result = None
+        self._last_failure = None
+        self.result_label.setText("")
+        self.retry_button.setVisible(False)
+        for row in range(self.table.rowCount()):
+            self.table.setItem(row, 3, QTableWidgetItem(""))
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat("%p %")
 
     def project_changed(self, overview: ProjectOverview | None) -> None:
         """A new project: forget files added by hand and the last result."""
@@ -538,12 +590,18 @@ class PublishPage(Page):
             self.table.setItem(row, 1, QTableWidgetItem(_size(path)))
             self.table.setItem(row, 2, QTableWidgetItem("checking…"))
             self.table.setItem(row, 3, QTableWidgetItem(""))
-        self.empty_hint.setText(
-            ""
-            if self._files
-            else "No files yet: build the project on the Build page, or add "
-            "existing wheels and sdists."
-        )
+        older = [a for a in self.state.existing if a.stale and a.path not in self._files]
+        if older:
+            versions = ", ".join(sorted({a.version for a in older}))
+            hint = (f"{len(older)} file(s) of older versions ({versions}) in the out dir are "
+                    "left out; add them by hand to upload them.")  # fmt: skip
+        elif not self._files:
+            hint = ("No files yet: build the project on the Build page, or add existing "
+                    "wheels and sdists.")  # fmt: skip
+        else:
+            hint = ""
+        self.empty_hint.setText(hint)
+        self.empty_hint.setToolTip("\n".join(a.label() for a in older))
         self._update_buttons()
 
     def _run_checks(self) -> None:
@@ -680,6 +738,8 @@ class PublishPage(Page):
             self.table.setItem(row, 3, QTableWidgetItem("waiting"))
         self.progress.setRange(0, 1000 * len(files))
         self.progress.setValue(0)
+        self._sent = set()
+        self.progress.setFormat(f"0 of {len(files)} files sent · %p %")
         self._say(f"Uploading {len(files)} file(s) to {repo.label}…")
         self._upload_started = time.monotonic()
         self._upload_label = f"an upload of {len(files)} file(s) to {repo.label}"
@@ -712,11 +772,21 @@ class PublishPage(Page):
                 percent = 100 * event.current // event.total
                 label = f"{percent} %" if percent < 100 else "sent, waiting for the index"
                 self.table.setItem(row, 3, QTableWidgetItem(label))
-                self.progress.setValue(row * 1000 + 1000 * event.current // event.total)
+                if event.current >= event.total:
+                    self._sent.add(event.detail)
+                self._show_upload_progress(row, event.current / event.total)
             elif isinstance(event, Status):
                 self._say(event.text + "…")
             elif isinstance(event, Message) and event.level == "warning":
                 self._say(event.text)
+
+    def _show_upload_progress(self, row: int, fraction: float) -> None:
+        """Files fully sent count whole; the file being sent counts by its bytes."""
+        count = len(self._files)
+        done = len(self._sent)
+        partial = 0.0 if self._files[row].name in self._sent else fraction
+        self.progress.setValue(min(int(1000 * (done + partial)), 1000 * count))
+        self.progress.setFormat(f"{done} of {count} files sent · %p %")
 
     def _show_outcomes(self, result: UploadResult) -> None:
         labels = {
@@ -739,6 +809,7 @@ class PublishPage(Page):
         self.result = result
         self._show_outcomes(result)
         self.progress.setValue(self.progress.maximum())
+        self.progress.setFormat(f"{len(self._files)} of {len(self._files)} files on the index")
         links = " ".join(
             f'<a href="{html.escape(u)}">{html.escape(u)}</a>' for u in result.project_urls
         )
@@ -756,7 +827,12 @@ class PublishPage(Page):
             self.retry_button.setVisible(error.kind in ("network", "server"))
             if error.kind == "auth":
                 self.token_button.setText("Update token…")
-        self.progress.setValue(0)
+            went = [o for o in error.result.files if o.status in ("uploaded", "skipped")]
+            self._sent = {o.path.name for o in went}
+            self.progress.setValue(1000 * len(went))
+            self.progress.setFormat(f"{len(went)} of {len(self._files)} files on the index")
+        else:
+            self.progress.setValue(1000 * len(self._sent))
         text = self._describe(error, trace)
         if isinstance(error, UploadFailed) and error.kind in _GUI_HINTS:
             text = f"{error.message}\n  hint: {_GUI_HINTS[error.kind]}"
@@ -776,8 +852,16 @@ class PublishPage(Page):
 
     def _finish_publish(self, text: str, *, error: bool = False) -> None:
         self._say(text, error=error)
-        self.state.status.emit(text.splitlines()[0] if text else "")
+        self.state.status.emit(status_line(text))
         self._update_buttons()
+
+    def show_message_details(self) -> QDialog:
+        """The whole last message (a server's long answer included), selectable."""
+        box = QMessageBox(QMessageBox.Icon.Information, "Publish", status_line(self._full_message),
+                          QMessageBox.StandardButton.Close, self)  # fmt: skip
+        box.setDetailedText(self._full_message)
+        self._open(box)
+        return box
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -787,7 +871,14 @@ class PublishPage(Page):
         dialog.open()
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.message.setText(text)
+        self._full_message = text
+        lines = text.splitlines()
+        shown = "\n".join(lines[:2])
+        if len(shown) > 300:
+            shown = status_line(shown, 300)
+        self.message.setText(shown)
+        self.message.setToolTip(text if shown != text else "")
+        self.message_details.setEnabled(shown != text)
         palette = self.message.palette()
         if error:
             palette.setColor(self.message.foregroundRole(), _ERROR)
