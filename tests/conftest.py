@@ -36,6 +36,7 @@ BUILDABLE_CRATES = (
     "sdist-split-workspace",
     "workspace-abi3-sibling",
     "workspace-bin-sibling",
+    "include-out-dir",
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -74,3 +75,20 @@ def test_workspace_builds_from_root(tmp_path: Path) -> None:
     proc = run_cratewright("build", "-i", sys.executable, "-o", out, cwd=TEST_CRATES / "workspace")
     assert proc.returncode == 0, proc.stderr
     assert next(p.name for p in out.glob("*.whl")).startswith("workspace_py-0.3.0-")
+
+
+def test_out_dir_include_without_build_script_is_one_clear_error(tmp_path: Path) -> None:
+    project = tmp_path / "hello-bin"
+    shutil.copytree(TEST_CRATES / "hello-bin", project)
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text()
+        + '\n[tool.maturin]\ninclude = [{ path = "*.txt", from = "out-dir", to = "x" }]\n'
+    )
+    proc = run_cratewright("build", "-m", project, "-o", tmp_path / "out")
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1] == (
+        '💥 error: No OUT_DIR found for crate "hello-bin". '
+        "Make sure the crate has a build script (build.rs)."
+    )
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())

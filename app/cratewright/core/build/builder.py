@@ -22,7 +22,7 @@ from cratewright.core.audit.repair import repair_wheel
 from cratewright.core.audit.resolve import system_search_paths
 from cratewright.core.build.compile import CompiledArtifacts, compile_job
 from cratewright.core.build.generators import add_binding_files
-from cratewright.core.build.includes import include_files
+from cratewright.core.build.includes import include_files, out_dir_files
 from cratewright.core.build.plan import BuildPlan, WheelJob
 from cratewright.core.project.layout import python_files
 from cratewright.core.wheel.sbom import cyclonedx_sbom, sbom_file_name
@@ -119,6 +119,8 @@ def _write_wheel(
         add_binding_files(
             writer, plan, job, compiled, workdir=Path(scratch), sink=sink, cancel=cancel
         )
+        for archive_path, source in out_dir_files(plan, compiled.out_dirs, sink=sink):
+            writer.add_file(archive_path, source)
         if plan.layout.data is not None:
             _add_data_dir(writer, plan.layout.data)
         _add_dist_info(writer, plan)

@@ -3,20 +3,25 @@
 Patterns are tried against the project root, then against ``python-source`` when nothing
 matched there, so one pattern like ``pkg/data.txt`` serves both formats (maturin's rule).
 In a wheel, files inside the python source dir lose that prefix.
+
+``{ path, from = "out-dir", to }`` entries match files a build script wrote into its OUT_DIR
+instead; they exist only after compiling, so they go into wheels only, each at
+``to/<path relative to OUT_DIR>`` as in maturin.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
-from cratewright.errors import ConfigError
+from cratewright.errors import BuildError, ConfigError
 from cratewright.events import EventSink, Message
 
 if TYPE_CHECKING:
     from cratewright.core.build.plan import BuildPlan
 
-__all__ = ["glob_files", "include_files"]
+__all__ = ["glob_files", "include_files", "out_dir_files"]
 
 
 def _validate(pattern: str) -> None:
@@ -53,4 +58,48 @@ def include_files(
             else:
                 target = source.relative_to(matched_root)
             result.append((target.as_posix(), source))
+    return result
+
+
+def out_dir_files(
+    plan: BuildPlan, out_dirs: Mapping[str, Path], *, sink: EventSink
+) -> list[tuple[str, Path]]:
+    """(archive path, source) for every ``from = "out-dir"`` include of the wheel.
+
+    ``out_dirs`` maps a package name to the OUT_DIR cargo reported for its build script
+    (``build-script-executed``); the default package is the crate being built.
+
+    Raises:
+        BuildError: the package ran no build script, so it has no OUT_DIR.
+    """
+    crate = plan.cargo_metadata.root_package["name"]
+    result: list[tuple[str, Path]] = []
+    for pattern in plan.project.maturin.include:
+        source = pattern.from_out_dir
+        if source is None:
+            continue
+        _validate(source.to.rstrip("/") or ".")
+        package = source.crate_name or crate
+        out_dir = out_dirs.get(package)
+        if out_dir is None:
+            raise BuildError(
+                f'No OUT_DIR found for crate "{package}". '
+                "Make sure the crate has a build script (build.rs)."
+            )
+        sink(
+            Message(
+                "info", f'📦 Including files matching "{pattern.path}" from OUT_DIR of "{package}"'
+            )
+        )
+        matches = glob_files(out_dir, pattern.path)
+        if not matches:
+            sink(
+                Message(
+                    "warning",
+                    f'⚠️  Warning: No files matched "{pattern.path}" in OUT_DIR ({out_dir})',
+                )
+            )
+        for found in matches:
+            target = PurePosixPath(source.to) / found.relative_to(out_dir).as_posix()
+            result.append((target.as_posix(), found))
     return result

@@ -20,6 +20,7 @@ __all__ = [
     "BINDINGS",
     "GlobPattern",
     "MaturinConfig",
+    "OutDirSource",
     "parse_maturin_config",
 ]
 
@@ -41,15 +42,32 @@ _KNOWN_KEYS = frozenset(
 
 
 @dataclass(frozen=True)
+class OutDirSource:
+    """``from = "out-dir"``: the glob is relative to a build script's OUT_DIR.
+
+    ``to`` is the folder inside the wheel; ``crate_name`` the package whose build script it
+    is (None: the crate being built), as in maturin's ``crate-name``.
+    """
+
+    to: str
+    crate_name: str | None = None
+
+
+@dataclass(frozen=True)
 class GlobPattern:
-    """One ``include``/``exclude`` entry; a plain string applies to both formats."""
+    """One ``include``/``exclude`` entry; a plain string applies to both formats.
+
+    An entry with ``from_out_dir`` is matched against OUT_DIR after compiling, for wheels
+    only; it is no project-root glob, so :meth:`applies_to` is false for it.
+    """
 
     path: str
     formats: frozenset[str] = frozenset({"sdist", "wheel"})
+    from_out_dir: OutDirSource | None = None
 
     def applies_to(self, fmt: Format) -> bool:
-        """Whether this pattern is meant for an sdist or a wheel build."""
-        return fmt in self.formats
+        """Whether this pattern is a project glob meant for an sdist or a wheel build."""
+        return self.from_out_dir is None and fmt in self.formats
 
 
 @dataclass(frozen=True)
@@ -105,6 +123,16 @@ def _opt(table: Mapping[str, Any], key: str, kind: type, what: str) -> Any:
     return None if value is None else _expect(value, kind, key, what)
 
 
+def _out_dir_source(item: Mapping[str, Any], key: str) -> OutDirSource:
+    if item.get("from") != "out-dir":
+        raise ConfigError(f'[tool.maturin] {key}.from must be "out-dir", got {item.get("from")!r}')
+    to = _expect(item.get("to"), str, f"{key}.to", 'a folder in the wheel, e.g. "my_package/"')
+    crate = item.get("crate-name")
+    if crate is not None:
+        _expect(crate, str, f"{key}.crate-name", "a package name")
+    return OutDirSource(to=to, crate_name=crate)
+
+
 def _glob_patterns(table: Mapping[str, Any], key: str) -> tuple[GlobPattern, ...]:
     value = table.get(key, [])
     _expect(value, list, key, "a list of globs or {path, format} tables")
@@ -121,7 +149,8 @@ def _glob_patterns(table: Mapping[str, Any], key: str) -> tuple[GlobPattern, ...
             raise ConfigError(f'[tool.maturin] {key}.format must be "sdist", "wheel" or both')
         if "from" in item:
             # `{from = "out-dir", to = ...}` copies build-script output into wheels only.
-            formats = ["wheel"]
+            patterns.append(GlobPattern(path, frozenset({"wheel"}), _out_dir_source(item, key)))
+            continue
         patterns.append(GlobPattern(path, frozenset(formats)))
     return tuple(patterns)
 
