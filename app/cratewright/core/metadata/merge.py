@@ -20,6 +20,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import Version
 
+from cratewright.core.metadata.names import normalize_extra_name
 from cratewright.core.metadata.readme_license import (
     LICENSE_AUTO_PATTERNS,
     LicenseFile,
@@ -34,7 +35,6 @@ from cratewright.core.metadata.readme_license import (
 from cratewright.core.metadata.requirements import (
     canonical_requirement,
     canonical_specifiers,
-    normalize_extra_name,
 )
 from cratewright.core.metadata.versions import (
     cargo_to_pep440,
