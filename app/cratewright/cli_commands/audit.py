@@ -12,7 +12,7 @@ from cratewright.errors import CratewrightError
 from cratewright.events import EventSink, Message
 
 if TYPE_CHECKING:
-    from cratewright.core.audit.report import AuditReport
+    from cratewright.core.audit import AuditReport
 
 __all__ = ["ORDER", "format_report", "register"]
 
@@ -71,7 +71,7 @@ def _clip(text: str, limit: int = 400) -> str:
 
 
 def _run_audit(args: argparse.Namespace, sink: EventSink) -> int:
-    from cratewright.core.audit.report import audit_path
+    from cratewright.core.audit import audit_path
 
     results: list[dict[str, Any]] = []
     failed = False

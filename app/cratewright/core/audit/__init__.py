@@ -14,6 +14,7 @@ from cratewright.core.audit.elf import (
     elf_arch,
     is_elf,
 )
+from cratewright.core.audit.findings import AuditReport, Rung
 from cratewright.core.audit.policy import (
     KNOWN_ARCHES,
     LEGACY_PYPI_PLATFORMS,
@@ -30,7 +31,7 @@ from cratewright.core.audit.repair import (
     plan_repair,
     repair_wheel,
 )
-from cratewright.core.audit.report import AuditReport, Rung, audit_path, platform_tag_for
+from cratewright.core.audit.report import audit_path, platform_tag_for
 from cratewright.core.audit.verdict import (
     AuditMode,
     CompatibilityRequest,

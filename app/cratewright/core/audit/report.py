@@ -12,15 +12,22 @@ would reach, counting the symbol versions the bundled libraries bring with them.
 
 from __future__ import annotations
 
-import dataclasses
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
 
-from cratewright.core.audit.elf import ElfInfo, analyze_elf, analyze_elf_bytes
+from cratewright.core.audit.elf import ElfInfo
+from cratewright.core.audit.findings import (
+    AuditReport,
+    ElfReport,
+    LibraryKind,
+    LibraryNode,
+    Rung,
+    SymbolOffence,
+    SymbolRow,
+    version_sort_key,
+)
 from cratewright.core.audit.policy import Policies, Policy, load_policies
 from cratewright.core.audit.resolve import (
     Location,
@@ -29,36 +36,20 @@ from cratewright.core.audit.resolve import (
     dependency_tree,
     system_search_paths,
 )
-from cratewright.core.audit.wheelfile import WheelArchive, WheelEntry, WheelLimits
+from cratewright.core.audit.sources import AuditSource, open_source
+from cratewright.core.audit.wheelfile import WheelLimits
 from cratewright.errors import AuditError
 from cratewright.events import CancelToken, EventSink, Progress, null_sink
 
-__all__ = [
-    "AuditReport",
-    "ElfReport",
-    "LibraryKind",
-    "LibraryNode",
-    "Rung",
-    "SymbolOffence",
-    "SymbolRow",
-    "audit_path",
-    "platform_tag_for",
-]
-
-LibraryKind = Literal["system", "bundled", "external", "missing", "libpython"]
+__all__ = ["audit_path", "platform_tag_for"]
 
 _SKIP_SUFFIXES = (".py", ".pyi", ".pyc", ".txt", ".md", ".json", ".typed", ".toml", ".rst")
 _EXT_NAME = re.compile(r"\.(cpython-[^.]+|abi3|pypy[^.]*|graalpy[^.]*)\.so$|^[^.]+\.so$")
 _LIBPYTHON = re.compile(r"^libpython3\.\d+[a-z]*\.so(\.\d+)*$")
-_MAX_DIR_FILES = 100_000
 
 
 def _is_linker(name: str) -> bool:
     return "ld-linux" in name or name in ("ld64.so.1", "ld64.so.2") or name.startswith("ld-musl")
-
-
-def _version_key(version: str) -> tuple[tuple[int, str], ...]:
-    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.split("."))
 
 
 def platform_tag_for(policy: Policy, arch: str) -> str:
@@ -70,337 +61,6 @@ def platform_tag_for(policy: Policy, arch: str) -> str:
     if policy.name == "linux":
         return f"linux_{arch}"
     return ".".join(sorted(dict.fromkeys(policy.platform_tag(arch).split("."))))
-
-
-@dataclass(frozen=True)
-class SymbolOffence:
-    """Symbol versions a policy does not allow, for one library they come from.
-
-    Attributes:
-        library: The providing library (``libc.so.6``).
-        versions: The versions that are too recent (``GLIBC_2.34``).
-        symbols: ``name@VERSION`` of the symbols that use them (empty when they come from a
-            library that repair would bundle, whose symbols are not listed).
-        files: The files that require them.
-    """
-
-    library: str
-    versions: tuple[str, ...]
-    symbols: tuple[str, ...]
-    files: tuple[str, ...]
-
-    def __str__(self) -> str:
-        what = ", ".join(self.symbols) if self.symbols else ", ".join(self.versions)
-        return f"{self.library}: {what} (in {', '.join(self.files)})"
-
-
-@dataclass(frozen=True)
-class Rung:
-    """One policy of the ladder and what stands in its way.
-
-    Attributes:
-        policy: The policy.
-        passes: The wheel meets it as it is.
-        repairable: Bundling its external libraries would make the wheel meet it.
-        too_recent: Symbol versions newer than the policy allows (the wheel's own files).
-        too_recent_after_repair: Extra ones the libraries that repair would bundle bring.
-        blacklisted: ``file -> library -> symbols`` it must not use.
-        external: Libraries to bundle (soname -> host path, None if not found here).
-        isa: Instruction-set level required beyond the baseline (``x86_64_v3``), if any.
-        other: Further reasons (wrong libc family, no table for the architecture, PyFPE).
-        note: A remark for the reader that is not a failure.
-    """
-
-    policy: Policy
-    passes: bool
-    repairable: bool
-    too_recent: tuple[SymbolOffence, ...] = ()
-    too_recent_after_repair: tuple[SymbolOffence, ...] = ()
-    blacklisted: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
-    external: Mapping[str, str | None] = field(default_factory=dict)
-    isa: str | None = None
-    other: tuple[str, ...] = ()
-    note: str | None = None
-
-    @property
-    def name(self) -> str:
-        """The policy name (``manylinux_2_17``)."""
-        return self.policy.name
-
-    @property
-    def reasons(self) -> list[str]:
-        """Every obstacle as one line each."""
-        found = list(self.other)
-        if self.isa:
-            found.append(f"requires the {self.isa} instruction set")
-        for offence in self.too_recent:
-            found.append(f"too-recent symbol versions from {offence}")
-        for file, libs in self.blacklisted.items():
-            for lib, symbols in libs.items():
-                found.append(f"{file} uses forbidden symbols of {lib}: {', '.join(symbols)}")
-        if self.external:
-            found.append("needs libraries outside the policy: " + ", ".join(sorted(self.external)))
-        for offence in self.too_recent_after_repair:
-            found.append(f"bundling would bring too-recent symbol versions from {offence}")
-        return found
-
-
-@dataclass(frozen=True)
-class SymbolRow:
-    """One versioned symbol a file requires (the symbol table of the GUI and the JSON)."""
-
-    file: str
-    symbol: str
-    library: str
-    version: str
-    weak: bool
-
-
-@dataclass(frozen=True)
-class LibraryNode:
-    """One library in the dependency graph.
-
-    Attributes:
-        soname: Its DT_NEEDED name.
-        path: Archive path (bundled) or host path; None when not found.
-        kind: ``system`` (on the policy allow-lists), ``bundled`` (inside the wheel),
-            ``external`` (found on this machine, must be bundled), ``missing`` (not found) or
-            ``libpython``.
-        needed: Its own DT_NEEDED.
-        needed_by: Files that name it.
-    """
-
-    soname: str
-    path: str | None
-    kind: LibraryKind
-    needed: tuple[str, ...]
-    needed_by: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ElfReport:
-    """One native file of the audited input.
-
-    Attributes:
-        path: Archive path (or path relative to the audited directory).
-        info: Its ELF facts.
-        is_extension: It exports a Python module entry point (``PyInit_<name>``).
-        top_level: Audited as a root (an extension, or a file nothing else links).
-        resolved: Its direct DT_NEEDED -> resolved path (None: not found).
-    """
-
-    path: str
-    info: ElfInfo
-    is_extension: bool
-    top_level: bool
-    resolved: Mapping[str, str | None]
-
-
-@dataclass(frozen=True)
-class AuditReport:
-    """Everything the audit found for one input.
-
-    Attributes:
-        path: The audited wheel, directory or file.
-        kind: ``wheel``, ``directory`` or ``file``.
-        arch: Architecture of the native files (None if there are none).
-        libc: ``glibc`` or ``musl`` (None if nothing tells).
-        policy: The most portable policy met as is (``manylinux_2_17``, ``linux``), or
-            ``none`` for a wheel without native files.
-        tag: Its platform tag (``manylinux2014_x86_64.manylinux_2_17_x86_64``, ``any``).
-        repair_policy: Best policy after bundling, when that is better than ``policy``.
-        repair_tag: Its platform tag.
-        external_libraries: Libraries the wheel needs beyond its family's most portable
-            policy (soname -> host path or None), as ``auditwheel show`` lists them.
-        blocking: For every policy more portable than ``policy``: why it is not met.
-        ladder: Every rung, manylinux first, most portable first.
-        elfs: Every native file.
-        libraries: The merged dependency graph (soname -> node).
-        symbols: Every versioned symbol required by the native files.
-        errors: Problems that make the wheel broken (libpython linked by an extension).
-        warnings: Problems worth a look (an extension without its ``PyInit_`` entry point).
-        entries: The wheel's members with sizes (empty for directories and files).
-    """
-
-    path: str
-    kind: Literal["wheel", "directory", "file"]
-    arch: str | None
-    libc: str | None
-    policy: str
-    tag: str
-    repair_policy: str | None
-    repair_tag: str | None
-    external_libraries: Mapping[str, str | None]
-    blocking: Mapping[str, list[str]]
-    ladder: tuple[Rung, ...]
-    elfs: tuple[ElfReport, ...]
-    libraries: Mapping[str, LibraryNode]
-    symbols: tuple[SymbolRow, ...]
-    errors: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    entries: tuple[WheelEntry, ...] = ()
-
-    def rung(self, name: str) -> Rung | None:
-        """The ladder rung of policy ``name`` (canonical name or alias)."""
-        return next((r for r in self.ladder if name in (r.name, *r.policy.aliases)), None)
-
-    @property
-    def needs_repair(self) -> bool:
-        """Bundling libraries would give a better tag than the wheel has now."""
-        return self.repair_policy is not None
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict (``cratewright audit --json``)."""
-        return {
-            "path": self.path,
-            "kind": self.kind,
-            "arch": self.arch,
-            "libc": self.libc,
-            "policy": self.policy,
-            "tag": self.tag,
-            "repair_policy": self.repair_policy,
-            "repair_tag": self.repair_tag,
-            "external_libraries": dict(sorted(self.external_libraries.items())),
-            "blocking": {k: list(v) for k, v in self.blocking.items()},
-            "ladder": [
-                {
-                    "policy": r.name,
-                    "passes": r.passes,
-                    "repairable": r.repairable,
-                    "reasons": r.reasons,
-                    **({"note": r.note} if r.note else {}),
-                }
-                for r in self.ladder
-            ],
-            "libraries": [_elf_json(e, self.symbols) for e in self.elfs],
-            "dependencies": {
-                soname: {
-                    "path": node.path,
-                    "kind": node.kind,
-                    "needed": list(node.needed),
-                    "needed_by": list(node.needed_by),
-                }
-                for soname, node in sorted(self.libraries.items())
-            },
-            "errors": list(self.errors),
-            "warnings": list(self.warnings),
-        }
-
-
-def _elf_json(elf: ElfReport, symbols: Sequence[SymbolRow]) -> dict[str, Any]:
-    versions: dict[str, list[str]] = {}
-    for lib, found in sorted(elf.info.version_requirements.items()):
-        versions[lib] = sorted(
-            found, key=lambda v: (v.partition("_")[0], _version_key(v.partition("_")[2]))
-        )
-    return {
-        "path": elf.path,
-        "arch": elf.info.arch,
-        "type": elf.info.elf_type,
-        "extension": elf.is_extension,
-        "top_level": elf.top_level,
-        "soname": elf.info.soname,
-        "needed": list(elf.info.needed),
-        "resolved": dict(elf.resolved),
-        "rpath": list(elf.info.rpath),
-        "runpath": list(elf.info.runpath),
-        "symbol_versions": versions,
-        "versioned_symbols": [
-            f"{row.symbol}@{row.version}" for row in symbols if row.file == elf.path
-        ],
-    }
-
-
-# --------------------------------------------------------------------------------------------
-# sources: what is being audited
-
-
-class _Source:
-    """The audited files: archive paths and a way to read them as ELF."""
-
-    kind: Literal["wheel", "directory", "file"]
-
-    def __init__(self) -> None:
-        self._cache: dict[str, ElfInfo | None] = {}
-        self.names: tuple[str, ...] = ()
-        self.entries: tuple[WheelEntry, ...] = ()
-
-    def _load(self, name: str) -> ElfInfo | None:
-        raise NotImplementedError
-
-    def elf(self, name: str) -> ElfInfo | None:
-        """Member ``name`` as ELF, None if it is not ELF. Corrupt ELF raises AuditError."""
-        if name not in self._cache:
-            self._cache[name] = self._load(name)
-        return self._cache[name]
-
-    def close(self) -> None:
-        """Release the archive."""
-
-
-class _WheelSource(_Source):
-    kind = "wheel"
-
-    def __init__(self, path: Path, limits: WheelLimits | None) -> None:
-        super().__init__()
-        self.archive = WheelArchive(path, limits)
-        self.names = tuple(e.name for e in self.archive.entries)
-        self.entries = self.archive.entries
-
-    def _load(self, name: str) -> ElfInfo | None:
-        if self.archive.head(name) != b"\x7fELF":
-            return None
-        return analyze_elf_bytes(self.archive.read(name), name)
-
-    def close(self) -> None:
-        self.archive.close()
-
-
-class _DirectorySource(_Source):
-    kind = "directory"
-
-    def __init__(self, root: Path, names: Iterable[str], kind: str = "directory") -> None:
-        super().__init__()
-        self.root = root
-        self.names = tuple(names)
-        self.kind = kind  # type: ignore[assignment]
-
-    def _load(self, name: str) -> ElfInfo | None:
-        path = self.root / name
-        try:
-            with path.open("rb") as fh:
-                if fh.read(4) != b"\x7fELF":
-                    return None
-        except OSError as exc:
-            raise AuditError(f"Cannot read {path}: {exc.strerror or exc}") from exc
-        return dataclasses.replace(analyze_elf(path), path=Path(name))
-
-
-def _directory_names(root: Path) -> list[str]:
-    names: list[str] = []
-    for current, dirs, files in os.walk(root):
-        dirs.sort()
-        for file in sorted(files):
-            full = Path(current) / file
-            if full.is_symlink() or not full.is_file():
-                continue
-            names.append(full.relative_to(root).as_posix())
-            if len(names) > _MAX_DIR_FILES:
-                raise AuditError(f"{root} has more than {_MAX_DIR_FILES} files; audit less")
-    return names
-
-
-def _open_source(path: Path, limits: WheelLimits | None) -> _Source:
-    if path.is_dir():
-        return _DirectorySource(path, _directory_names(path))
-    if not path.exists():
-        raise AuditError(f"Cannot read {path}: No such file or directory")
-    if path.suffix == ".whl":
-        return _WheelSource(path, limits)
-    source = _DirectorySource(path.parent, [path.name], kind="file")
-    if source.elf(path.name) is None:
-        raise AuditError(f"{path} is neither a wheel, a directory nor an ELF file")
-    return source
 
 
 # --------------------------------------------------------------------------------------------
@@ -433,7 +93,7 @@ class _Analysis:
 
 
 def _analyse(
-    source: _Source,
+    source: AuditSource,
     sink: EventSink,
     cancel: CancelToken | None,
     extra_search_dirs: Sequence[Path | str] = (),
@@ -541,7 +201,7 @@ def _offences(
         bad.setdefault(lib, {})[version] = set(files)
     offences = []
     for lib, versions in sorted(bad.items()):
-        ordered = sorted(versions, key=lambda v: _version_key(v.partition("_")[2]))
+        ordered = sorted(versions, key=lambda v: version_sort_key(v.partition("_")[2]))
         files = sorted({f for fs in versions.values() for f in fs})
         used = [
             s
@@ -550,7 +210,7 @@ def _offences(
             for s in elfs[f].versioned_symbols
             if s.library == lib and s.version in versions
         ]
-        used.sort(key=lambda s: (_version_key(s.version.partition("_")[2]), s.name))
+        used.sort(key=lambda s: (version_sort_key(s.version.partition("_")[2]), s.name))
         symbols = [str(s) for s in used]
         offences.append(
             SymbolOffence(lib, tuple(ordered), tuple(dict.fromkeys(symbols)), tuple(files))
@@ -691,7 +351,7 @@ def _problems(analysis: _Analysis) -> tuple[list[str], list[str]]:
     return errors, warnings
 
 
-def _report_for(source: _Source, path: Path, analysis: _Analysis | None) -> AuditReport:
+def _report_for(source: AuditSource, path: Path, analysis: _Analysis | None) -> AuditReport:
     policies = load_policies()
     if analysis is None:
         return AuditReport(
@@ -801,7 +461,7 @@ def audit_path(
         AuditError: The input cannot be read, is not a (safe) wheel, or holds a corrupt ELF file.
     """
     path = Path(path)
-    source = _open_source(path, limits)
+    source = open_source(path, limits)
     try:
         analysis = _analyse(source, sink, cancel, extra_search_dirs)
         return _report_for(source, path, analysis)

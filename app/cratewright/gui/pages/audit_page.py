@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cratewright.core.audit import AuditReport, audit_path
 from cratewright.core.audit.repair import RepairPlan, RepairResult, plan_repair, repair_wheel
-from cratewright.core.audit.report import AuditReport, audit_path
 from cratewright.errors import CratewrightError
 from cratewright.events import CancelToken, EventSink
 from cratewright.gui.audit_views import (
