@@ -28,7 +28,9 @@ from typing import Any
 import pytest
 
 from cratewright.core.metadata.edit import MetadataSession
-from cratewright.core.metadata.fields import FIELDS, Location, cargo_package
+from cratewright.core.metadata.field_specs import FIELDS
+from cratewright.core.metadata.field_view import Location
+from cratewright.core.metadata.fields import cargo_package
 from cratewright.core.metadata.validate import preflight
 from cratewright.errors import ProjectError
 from tests.conftest import BUILDABLE_CRATES, TEST_CRATES

@@ -13,7 +13,7 @@ import pytest
 from packaging.metadata import Metadata
 
 from cratewright.core.metadata.edit import MetadataSession, parse_cli_value
-from cratewright.core.metadata.fields import field_spec
+from cratewright.core.metadata.field_specs import field_spec
 from cratewright.core.metadata.validate import classifier_choices, preflight, validate_field
 from cratewright.errors import FileChangedError, MetadataError
 from tests.conftest import BUILDABLE_CRATES, TEST_CRATES

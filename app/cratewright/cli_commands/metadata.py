@@ -112,7 +112,7 @@ def run_show(args: argparse.Namespace, sink: EventSink) -> int:
 
 def run_set(args: argparse.Namespace, sink: EventSink) -> int:
     from cratewright.core.metadata.edit import MetadataSession, parse_cli_value
-    from cratewright.core.metadata.fields import field_spec
+    from cratewright.core.metadata.field_specs import field_spec
     from cratewright.errors import MetadataError
 
     spec = field_spec(args.field)

@@ -26,15 +26,9 @@ import tomlkit
 from tomlkit.items import AoT, Array, Item
 from tomlkit.toml_document import TOMLDocument
 
-from cratewright.core.metadata.fields import (
-    CARGO_URL_KEYS,
-    Location,
-    Manifests,
-    MetadataView,
-    build_view,
-    field_spec,
-    parse_toml_text,
-)
+from cratewright.core.metadata.field_specs import CARGO_URL_KEYS, field_spec
+from cratewright.core.metadata.field_view import Location, Manifests, MetadataView
+from cratewright.core.metadata.fields import build_view, parse_toml_text
 from cratewright.core.project.locate import open_project
 from cratewright.core.project.toml_tables import is_inline_or_table, is_table
 from cratewright.errors import FileChangedError, MetadataError, ProjectError

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from cratewright.core.metadata.edit import FileChange, MetadataSession
-from cratewright.core.metadata.fields import FieldView, MetadataView
+from cratewright.core.metadata.field_view import FieldView, MetadataView
 from cratewright.core.metadata.overview import ProjectOverview, load_overview
 from cratewright.errors import CratewrightError, FileChangedError
 from cratewright.gui.metadata_widgets import (
