@@ -6,6 +6,12 @@ rules to all of them and returns the tag to write into the wheel's name (the bui
 the full policy ladder, and ``repair_wheel`` bundles external libraries (``report``/``repair``).
 """
 
+from cratewright.core.audit.compatibility import (
+    CompatibilityRequest,
+    compatibility_warnings,
+    parse_compatibility,
+    parse_compatibility_value,
+)
 from cratewright.core.audit.elf import (
     ElfInfo,
     VersionedSymbol,
@@ -24,6 +30,7 @@ from cratewright.core.audit.policy import (
     musl_libc_soname,
     parse_policy_document,
 )
+from cratewright.core.audit.policy_check import PolicyCheck, check_policy, is_libpython
 from cratewright.core.audit.repair import (
     GraftedLibrary,
     RepairPlan,
@@ -34,17 +41,10 @@ from cratewright.core.audit.repair import (
 from cratewright.core.audit.report import audit_path, platform_tag_for
 from cratewright.core.audit.verdict import (
     AuditMode,
-    CompatibilityRequest,
     PlatformDecision,
-    PolicyCheck,
-    check_policy,
-    compatibility_warnings,
     decide_platform,
-    is_libpython,
     missing_pyinit,
     missing_pyinit_warning,
-    parse_compatibility,
-    parse_compatibility_value,
 )
 
 __all__ = [

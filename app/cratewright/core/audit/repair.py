@@ -26,13 +26,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cratewright.core.audit.compatibility import parse_compatibility_value
 from cratewright.core.audit.findings import AuditReport, Rung
 from cratewright.core.audit.os_packages import find_os_packages
 from cratewright.core.audit.patchelf import find_patchelf, patch_file
 from cratewright.core.audit.repair_sbom import AUDITWHEEL_SBOM, auditwheel_sbom
 from cratewright.core.audit.report import audit_path, platform_tag_for
 from cratewright.core.audit.resolve import Location, expand_origin
-from cratewright.core.audit.verdict import parse_compatibility_value
 from cratewright.core.audit.wheelfile import WheelArchive, parse_wheel_name
 from cratewright.core.wheel.writer import zip_date_time
 from cratewright.errors import AuditError, BuildCancelled, ConfigError

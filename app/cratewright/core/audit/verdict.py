@@ -15,316 +15,43 @@ the allow-list are never looked up, so a missing one is accepted silently, as in
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from cratewright.core.audit.compatibility import (
+    parse_compatibility,
+)
 from cratewright.core.audit.elf import ElfInfo
 from cratewright.core.audit.policy import Policies, Policy, load_policies
+from cratewright.core.audit.policy_check import (
+    PolicyCheck,
+    check_policy,
+    is_dynamic_linker,
+    is_libpython,
+)
 from cratewright.core.audit.resolve import (
     Location,
     SearchPaths,
     dependency_tree,
     system_search_paths,
 )
-from cratewright.errors import AuditError, ConfigError
+from cratewright.errors import AuditError
 from cratewright.events import EventSink, Message
 
 __all__ = [
     "AuditMode",
-    "CompatibilityRequest",
     "PlatformDecision",
-    "PolicyCheck",
-    "check_policy",
-    "compatibility_warnings",
     "decide_platform",
-    "is_libpython",
     "missing_pyinit",
     "missing_pyinit_warning",
-    "parse_compatibility",
-    "parse_compatibility_value",
 ]
 
 AuditMode = Literal["repair", "check", "warn", "skip"]
 
-_LIBPYTHON = re.compile(r"^libpython3\.\d+m?u?t?\.so\.\d+\.\d+$")
-_NUMBER = re.compile(r"^[0-9]{1,5}$")
 # PyPI refuses manylinux_2_* / musllinux_* wheels for old 32-bit ARM, so maturin falls back to
 # the plain linux tag there without complaining.
 _SILENT_LINUX_ARCHES = frozenset({"armv6l", "armv7l"})
-
-
-# --------------------------------------------------------------------------------------------
-# --compatibility values
-
-
-@dataclass(frozen=True)
-class CompatibilityRequest:
-    """Parsed ``--compatibility`` / ``[tool.maturin] compatibility`` values.
-
-    Attributes:
-        tags: Canonical tag names (``manylinux_2_17``, ``musllinux_1_2``, ``linux``), sorted
-            the way maturin sorts them (manylinux by version, then musllinux, then linux).
-        pypi: ``pypi`` was given: the wheel file name must be one PyPI accepts.
-    """
-
-    tags: tuple[str, ...]
-    pypi: bool
-
-
-def _tag_sort_key(tag: str) -> tuple[int, int, int]:
-    if tag == "linux":
-        return (2, 0, 0)
-    family, major, minor = tag.rsplit("_", 2)
-    return (0 if family == "manylinux" else 1, int(major), int(minor))
-
-
-def _two_numbers(rest: str, value: str, family: str) -> tuple[int, int]:
-    parts = rest.split("_")
-    if len(parts) < 2 or not _NUMBER.match(parts[0]) or not _NUMBER.match(parts[1]):
-        raise _invalid(value, family)
-    major, minor = int(parts[0]), int(parts[1])
-    if major > 0xFFFF or minor > 0xFFFF:
-        raise _invalid(value, family)
-    return major, minor
-
-
-def _invalid(value: str, family: str) -> ConfigError:
-    return ConfigError(
-        f"invalid value '{value}' for '--compatibility': invalid {family} option",
-        hint="use e.g. manylinux_2_17 (or 2014), 2_28, musllinux_1_2, linux or pypi",
-    )
-
-
-def parse_compatibility_value(value: str) -> str:
-    """Canonical form of one compatibility value, or ``"pypi"``.
-
-    Accepts what maturin accepts: ``manylinux_2_X`` / ``2_X``, ``manylinux1`` / ``1``,
-    ``manylinux2010`` / ``2010``, ``manylinux2014`` / ``2014``, ``musllinux_1_X``, ``linux`` /
-    ``off`` and ``pypi``, case-insensitively. Whether a policy for the version exists is only
-    checked when auditing (as maturin does), so ``--auditwheel skip`` can still use it.
-
-    Raises:
-        ConfigError: The value is not a platform tag (maturin's "invalid manylinux option").
-    """
-    lowered = value.strip().lower()
-    fixed = {
-        "pypi": "pypi",
-        "off": "linux",
-        "linux": "linux",
-        "1": "manylinux_2_5",
-        "manylinux1": "manylinux_2_5",
-        "2010": "manylinux_2_12",
-        "manylinux2010": "manylinux_2_12",
-        "2014": "manylinux_2_17",
-        "manylinux2014": "manylinux_2_17",
-    }
-    if lowered in fixed:
-        return fixed[lowered]
-    if lowered.startswith("musllinux_"):
-        major, minor = _two_numbers(lowered.removeprefix("musllinux_"), value, "musllinux")
-        return f"musllinux_{major}_{minor}"
-    major, minor = _two_numbers(lowered.removeprefix("manylinux_"), value, "manylinux")
-    return f"manylinux_{major}_{minor}"
-
-
-def parse_compatibility(values: Sequence[str] | None) -> CompatibilityRequest:
-    """Parse all compatibility values at once.
-
-    Raises:
-        ConfigError: A value is invalid, or ``linux`` is mixed with portable tags.
-    """
-    parsed = [parse_compatibility_value(v) for v in values or ()]
-    tags = sorted({t for t in parsed if t != "pypi"}, key=_tag_sort_key)
-    if len(tags) > 1 and "linux" in tags:
-        raise ConfigError("Cannot mix linux and manylinux/musllinux platform tags")
-    return CompatibilityRequest(tags=tuple(tags), pypi="pypi" in parsed)
-
-
-def compatibility_warnings(
-    tags: Iterable[str], *, target_triple: str, musl_target: bool
-) -> list[str]:
-    """maturin's warnings about requested tags, printed once when options are resolved."""
-    warnings = []
-    for tag in tags:
-        if tag.startswith("manylinux_") and _tag_sort_key(tag)[1:] < (2, 17):
-            warnings.append(f"⚠️  Warning: {tag} is unsupported by the Rust compiler.")
-        elif tag.startswith("musllinux_") and not musl_target:
-            warnings.append(f"⚠️  Warning: {target_triple} is not compatible with {tag}.")
-    return warnings
-
-
-# --------------------------------------------------------------------------------------------
-# checks of one ELF against one policy
-
-
-def is_libpython(soname: str) -> bool:
-    """True for ``libpython3.X.so.1.0`` style sonames (maturin's pattern)."""
-    return bool(_LIBPYTHON.match(soname))
-
-
-def _is_dynamic_linker(name: str) -> bool:
-    return name.startswith(("ld-linux", "ld-musl")) or name in ("ld64.so.1", "ld64.so.2")
-
-
-def _version_key(version: str) -> tuple[tuple[int, str], ...]:
-    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.split("."))
-
-
-def _rust_list(items: Iterable[str]) -> str:
-    """A list of strings as Rust's ``{:?}`` prints it (``["a", "b"]``), as in maturin's text."""
-    return "[" + ", ".join(json.dumps(s, ensure_ascii=False) for s in items) + "]"
-
-
-@dataclass(frozen=True)
-class PolicyCheck:
-    """Everything one ELF file violates in one policy.
-
-    Attributes:
-        policy: The policy checked (musl libc soname already fixed for the arch).
-        arch: The architecture checked.
-        unsupported_arch: The policy has no table for ``arch``.
-        blacklisted: ``"libz.so.1: gzflags"`` entries, one per library.
-        too_recent: ``"libc.so.6 offending symbols: memcpy@GLIBC_2.14"`` entries.
-        forbidden: Linked libraries that are not on the allow-list (need bundling).
-    """
-
-    policy: Policy
-    arch: str
-    unsupported_arch: bool = False
-    blacklisted: tuple[str, ...] = ()
-    too_recent: tuple[str, ...] = ()
-    forbidden: tuple[str, ...] = ()
-
-    @property
-    def passes(self) -> bool:
-        """No violation at all."""
-        return not (self.unsupported_arch or self.blacklisted or self.too_recent or self.forbidden)
-
-    @property
-    def repairable(self) -> bool:
-        """Only libraries to bundle stand in the way (maturin then picks this policy)."""
-        return not (self.unsupported_arch or self.blacklisted or self.too_recent)
-
-    def _unsupported(self) -> str:
-        return (
-            f"Your library is not {self.policy.display} compliant because it has unsupported "
-            f"architecture: {self.arch}"
-        )
-
-    def _blacklisted(self) -> str:
-        return (
-            f"Your library is not {self.policy.display} compliant because it depends on "
-            f"black-listed symbols: {_rust_list(self.blacklisted)}"
-        )
-
-    def _too_recent(self) -> str:
-        return (
-            f"Your library is not {self.policy.display} compliant because of the presence of "
-            f"too-recent versioned symbols: {_rust_list(self.too_recent)}. Consider building in "
-            "a manylinux docker container"
-        )
-
-    def _forbidden(self) -> str:
-        return (
-            f"Your library is not {self.policy.display} compliant because it links the "
-            f"following forbidden libraries: {_rust_list(self.forbidden)}"
-        )
-
-    @property
-    def error(self) -> str | None:
-        """The one message maturin reports (its precedence), or None if the policy passes."""
-        if self.unsupported_arch:
-            return self._unsupported()
-        if self.blacklisted:
-            return self._blacklisted()
-        if self.too_recent:
-            return self._too_recent()
-        if self.forbidden:
-            return self._forbidden()
-        return None
-
-    @property
-    def reasons(self) -> list[str]:
-        """Every violation as a message (more than maturin shows; used for ``blocking``)."""
-        if self.unsupported_arch:
-            return [self._unsupported()]
-        found = []
-        if self.blacklisted:
-            found.append(self._blacklisted())
-        if self.too_recent:
-            found.append(self._too_recent())
-        if self.forbidden:
-            found.append(self._forbidden())
-        return found
-
-
-def _too_recent(elf: ElfInfo, policy: Policy, arch_versions: dict[str, frozenset[str]]) -> set[str]:
-    offenders: set[str] = set()
-    for library, versions in elf.version_requirements.items():
-        if _is_dynamic_linker(library) or library not in policy.allowed_libraries:
-            continue
-        by_namespace: dict[str, set[str]] = {}
-        for full in versions:
-            namespace, sep, number = full.partition("_")
-            if sep:
-                by_namespace.setdefault(namespace, set()).add(number)
-        for namespace, needed in by_namespace.items():
-            allowed = arch_versions.get(namespace)
-            if allowed is None:
-                offenders.add(f"{library} offending versions: unknown symbol namespace {namespace}")
-                continue
-            bad = sorted(needed - allowed, key=_version_key)
-            if not bad:
-                continue
-            bad_full = {f"{namespace}_{v}" for v in bad}
-            symbols = sorted(
-                (
-                    s
-                    for s in elf.versioned_symbols
-                    if s.is_function and s.library == library and s.version in bad_full
-                ),
-                key=lambda s: (_version_key(s.version.partition("_")[2]), s.name),
-            )
-            if symbols:
-                names = ", ".join(dict.fromkeys(str(s) for s in symbols))
-                offenders.add(f"{library} offending symbols: {names}")
-            else:
-                listed = ", ".join(f"{namespace}_{v}" for v in bad)
-                offenders.add(f"{library} offending versions: {listed}")
-    return offenders
-
-
-def check_policy(elf: ElfInfo, policy: Policy, *, arch: str, allow_libpython: bool) -> PolicyCheck:
-    """Check one ELF file against one policy (maturin's ``policy_is_satisfied``)."""
-    policy = policy.for_arch(arch)
-    arch_versions = policy.symbol_versions.get(arch)
-    if arch_versions is None:
-        return PolicyCheck(policy=policy, arch=arch, unsupported_arch=True)
-    forbidden: set[str] = set()
-    blacklisted: dict[str, list[str]] = {}
-    for dep in elf.needed:
-        if _is_dynamic_linker(dep):
-            continue
-        if dep not in policy.allowed_libraries and not (allow_libpython and is_libpython(dep)):
-            forbidden.add(dep)
-        banned = policy.forbidden_symbols.get(dep)
-        if banned:
-            used = sorted(banned & elf.undefined_symbols)
-            if used:
-                blacklisted[dep] = used
-    for library in elf.version_requirements:
-        if not _is_dynamic_linker(library) and library not in policy.allowed_libraries:
-            forbidden.add(library)
-    return PolicyCheck(
-        policy=policy,
-        arch=arch,
-        blacklisted=tuple(f"{lib}: {', '.join(s)}" for lib, s in sorted(blacklisted.items())),
-        too_recent=tuple(sorted(_too_recent(elf, policy, dict(arch_versions)))),
-        forbidden=tuple(sorted(forbidden)),
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -458,7 +185,7 @@ class _ExternalFinder:
         allowed = check.policy.allowed_libraries
         external: dict[str, str | None] = {}
         for soname, library in sorted(tree.libraries.items()):
-            if _is_dynamic_linker(soname) or soname.startswith("libc.") or soname in allowed:
+            if is_dynamic_linker(soname) or soname.startswith("libc.") or soname in allowed:
                 continue
             if self.allow_libpython and is_libpython(soname):
                 continue

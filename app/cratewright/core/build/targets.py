@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cratewright.core.audit.compatibility import parse_compatibility
 from cratewright.core.audit.policy import load_policies
-from cratewright.core.audit.verdict import parse_compatibility
 from cratewright.core.build.rust_target import RustTarget, host_target
 from cratewright.errors import ToolMissingError
 

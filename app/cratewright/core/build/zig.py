@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cratewright.core.audit.verdict import parse_compatibility
+from cratewright.core.audit.compatibility import parse_compatibility
 from cratewright.core.build.rust_target import RustTarget
 from cratewright.core.build.targets import ZigInfo, find_zig
 from cratewright.errors import ConfigError, ToolMissingError
