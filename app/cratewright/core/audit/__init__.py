@@ -12,14 +12,8 @@ from cratewright.core.audit.compatibility import (
     parse_compatibility,
     parse_compatibility_value,
 )
-from cratewright.core.audit.elf import (
-    ElfInfo,
-    VersionedSymbol,
-    analyze_elf,
-    analyze_elf_bytes,
-    elf_arch,
-    is_elf,
-)
+from cratewright.core.audit.elf import analyze_elf, analyze_elf_bytes, is_elf
+from cratewright.core.audit.elf_info import ElfInfo, VersionedSymbol, elf_arch
 from cratewright.core.audit.findings import AuditReport, Rung
 from cratewright.core.audit.policy import (
     KNOWN_ARCHES,

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from cratewright.core.audit.elf import ElfInfo
+from cratewright.core.audit.elf_info import ElfInfo
 from cratewright.core.audit.policy import Policy
 from cratewright.core.audit.wheelfile import WheelEntry
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cratewright.core.audit.elf import ElfInfo
+from cratewright.core.audit.elf_info import ElfInfo
 from cratewright.core.audit.policy import Policy
 
 __all__ = ["PolicyCheck", "check_policy", "is_dynamic_linker", "is_libpython"]

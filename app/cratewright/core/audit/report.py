@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cratewright.core.audit.elf import ElfInfo
+from cratewright.core.audit.elf_info import ElfInfo
 from cratewright.core.audit.findings import (
     AuditReport,
     ElfReport,

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from cratewright.core.audit.elf import ElfInfo, analyze_elf, read_elf_header
+from cratewright.core.audit.elf import analyze_elf, read_elf_header
+from cratewright.core.audit.elf_info import ElfInfo
 from cratewright.errors import AuditError
 
 __all__ = [

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
-from cratewright.core.audit.elf import ElfInfo, analyze_elf, analyze_elf_bytes
+from cratewright.core.audit.elf import analyze_elf, analyze_elf_bytes
+from cratewright.core.audit.elf_info import ElfInfo
 from cratewright.core.audit.wheelfile import WheelArchive, WheelEntry, WheelLimits
 from cratewright.errors import AuditError
 

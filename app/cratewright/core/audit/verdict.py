@@ -22,7 +22,7 @@ from typing import Literal
 from cratewright.core.audit.compatibility import (
     parse_compatibility,
 )
-from cratewright.core.audit.elf import ElfInfo
+from cratewright.core.audit.elf_info import ElfInfo
 from cratewright.core.audit.policy import Policies, Policy, load_policies
 from cratewright.core.audit.policy_check import (
     PolicyCheck,
