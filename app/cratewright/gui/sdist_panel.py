@@ -38,7 +38,8 @@ from cratewright.core.build.plan import BuildOptions
 from cratewright.core.develop.environment import PythonEnvironment, detect_environments
 from cratewright.core.develop.install import DevelopResult, develop
 from cratewright.core.metadata.overview import ProjectOverview
-from cratewright.core.sdist.assemble import INCLUDE, SdistContents, sdist_contents
+from cratewright.core.sdist.assemble import sdist_contents
+from cratewright.core.sdist.contents import INCLUDE, SdistContents
 from cratewright.core.sdist.verify import SdistBuild, build_sdist_and_wheels
 from cratewright.errors import CratewrightError
 from cratewright.events import Event, Message, OutputLine, Status
