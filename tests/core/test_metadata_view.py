@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from packaging.metadata import Metadata
 
-from cratewright.core.metadata.edit import MetadataSession, parse_cli_value
+from cratewright.core.metadata.cli_values import parse_cli_value
+from cratewright.core.metadata.edit import MetadataSession
 from cratewright.core.metadata.field_specs import field_spec
 from cratewright.core.metadata.validate import classifier_choices, preflight, validate_field
 from cratewright.errors import FileChangedError, MetadataError

@@ -111,7 +111,8 @@ def run_show(args: argparse.Namespace, sink: EventSink) -> int:
 
 
 def run_set(args: argparse.Namespace, sink: EventSink) -> int:
-    from cratewright.core.metadata.edit import MetadataSession, parse_cli_value
+    from cratewright.core.metadata.cli_values import parse_cli_value
+    from cratewright.core.metadata.edit import MetadataSession
     from cratewright.core.metadata.field_specs import field_spec
     from cratewright.errors import MetadataError
 

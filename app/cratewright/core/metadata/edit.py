@@ -17,20 +17,18 @@ import difflib
 import hashlib
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tomlkit
-from tomlkit.items import AoT, Array, Item
-from tomlkit.toml_document import TOMLDocument
 
 from cratewright.core.metadata.field_specs import CARGO_URL_KEYS, field_spec
 from cratewright.core.metadata.field_view import Location, Manifests, MetadataView
 from cratewright.core.metadata.fields import build_view, parse_toml_text
+from cratewright.core.metadata.toml_edit import plain_set, toml_set
 from cratewright.core.project.locate import open_project
-from cratewright.core.project.toml_tables import is_inline_or_table, is_table
 from cratewright.errors import FileChangedError, MetadataError, ProjectError
 from cratewright.events import EventSink, null_sink
 
@@ -40,10 +38,7 @@ __all__ = [
     "MetadataSession",
     "TomlFile",
     "load_metadata_view",
-    "parse_cli_value",
 ]
-
-_ONE_LINE_LIMIT = 88
 
 
 @dataclass
@@ -233,12 +228,12 @@ class MetadataSession:
         file = self.files[location.file]
         before = parse_toml_text(file.text, file.path)
         expected = copy.deepcopy(before)
-        _plain_set(expected, location.key, value)
+        plain_set(expected, location.key, value)
         try:
             document = tomlkit.parse(file.text)
         except Exception as exc:  # tomllib accepted it; tomlkit must not crash the editor
             raise MetadataError(f"{file.path} cannot be edited safely: {exc}") from None
-        _toml_set(document, location.key, value)
+        toml_set(document, location.key, value)
         new_text = tomlkit.dumps(document)
         if new_text.endswith("\n\n") and not file.text.endswith("\n\n"):
             new_text = new_text[:-1]  # the blank line we put after a new table ended the file
@@ -419,157 +414,3 @@ def _cargo_contact(contact: Mapping[str, str] | str) -> str:
     if name and email:
         return f"{name} <{email}>"
     return name or email
-
-
-def _plain_set(data: dict[str, Any], key: Sequence[str], value: Any) -> None:
-    """The intended change on plain data (what tomllib must read back)."""
-    node = data
-    for part in key[:-1]:
-        node = node.setdefault(part, {})
-    if value is None:
-        node.pop(key[-1], None)
-    else:
-        node[key[-1]] = copy.deepcopy(_plain(value))
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items() if v not in (None, "")}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _toml_set(document: TOMLDocument, key: Sequence[str], value: Any) -> None:
-    """Set ``key`` in a tomlkit document, editing the existing item in place when possible."""
-    node: Any = document
-    for index, part in enumerate(key[:-1]):
-        if part not in node:
-            if value is None:
-                return
-            node[part] = tomlkit.table(is_super_table=index < len(key) - 2)
-        node = node[part]
-    last = key[-1]
-    if value is None:
-        if last in node:
-            del node[last]
-        return
-    value = _plain(value)
-    current = node.get(last) if last in node else None
-    if current is not None and _update_in_place(current, value):
-        return
-    node[last] = _new_item(value, parent_is_table=is_table(node) or isinstance(node, TOMLDocument))
-
-
-def _update_in_place(item: Any, value: Any) -> bool:
-    """Edit an existing array or table item so untouched elements keep their formatting."""
-    if isinstance(item, Array) and isinstance(value, list) and not isinstance(item, AoT):
-        old = [_plain(v.unwrap() if isinstance(v, Item) else v) for v in item]
-        matcher = difflib.SequenceMatcher(a=[repr(v) for v in old], b=[repr(v) for v in value])
-        for op, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
-            if op == "equal":
-                continue
-            for index in range(i2 - 1, i1 - 1, -1):
-                del item[index]
-            for offset, new in enumerate(value[j1:j2]):
-                item.insert(i1 + offset, _new_item(new, parent_is_table=False))
-        return True
-    if is_inline_or_table(item) and isinstance(value, Mapping):
-        for name in [k for k in item if k not in value]:
-            del item[name]
-        for name, new in value.items():
-            if name in item:
-                if (
-                    _plain(item[name].unwrap() if isinstance(item[name], Item) else item[name])
-                    == new
-                ):
-                    continue
-                if _update_in_place(item[name], new):
-                    continue
-            item[name] = _new_item(new, parent_is_table=is_table(item))
-        return True
-    return False
-
-
-def _new_item(value: Any, *, parent_is_table: bool) -> Any:
-    """A tomlkit item for a new value: inline tables in arrays, long arrays one per line."""
-    if isinstance(value, list):
-        array = tomlkit.array()
-        for element in value:
-            array.append(_new_item(element, parent_is_table=False))
-        if len(tomlkit.dumps({"k": array})) > _ONE_LINE_LIMIT:
-            array.multiline(True)
-        return array
-    if isinstance(value, Mapping):
-        nested = any(isinstance(v, Mapping) for v in value.values())
-        if parent_is_table:
-            table = tomlkit.table(is_super_table=nested)
-            for name, element in value.items():
-                table[name] = _new_item(element, parent_is_table=True)
-            if not nested:
-                table.add(tomlkit.nl())  # a blank line before whatever table follows
-            return table
-        inline = tomlkit.inline_table()
-        for name, element in value.items():
-            inline[name] = _new_item(element, parent_is_table=False)
-        return inline
-    return value
-
-
-def parse_cli_value(key: str, values: Sequence[str]) -> Any:
-    """Turn ``metadata set FIELD VALUE...`` arguments into the editor shape of ``key``.
-
-    ``keywords a b`` is a list; ``authors "Ada <ada@x.org>"`` a contact; ``urls
-    Homepage=https://...`` and ``scripts name=module:func`` tables; ``optional-dependencies
-    test=pytest>=7 test=coverage`` groups by extra; ``entry-points group:name=module:obj``.
-    No value removes the field.
-    """
-    spec = field_spec(key)
-    if not values:
-        return None
-    if spec.kind in ("text", "version", "readme", "license"):
-        if len(values) != 1:
-            raise MetadataError(f"`{spec.key}` takes one value, got {len(values)}")
-        return values[0]
-    if spec.kind == "list":
-        return list(values)
-    if spec.kind == "contacts":
-        return [_contact_arg(v) for v in values]
-    pairs = [_pair(spec.key, v) for v in values]
-    if spec.kind == "table":
-        return dict(pairs)
-    if spec.kind == "extras":
-        extras: dict[str, list[str]] = {}
-        for extra, requirement in pairs:
-            extras.setdefault(extra, []).append(requirement)
-        return extras
-    groups: dict[str, dict[str, str]] = {}
-    for left, ref in pairs:
-        group, sep, name = left.partition(":")
-        if not sep or not group or not name:
-            raise MetadataError(
-                f"entry point {left!r} must be written GROUP:NAME=module:object",
-                hint="e.g. pytest11:myplugin=mypkg.plugin",
-            )
-        groups.setdefault(group, {})[name] = ref
-    return groups
-
-
-def _pair(key: str, text: str) -> tuple[str, str]:
-    left, sep, right = text.partition("=")
-    if not sep or not left.strip():
-        raise MetadataError(f"`{key}` values are written KEY=VALUE, got {text!r}")
-    return left.strip(), right.strip()
-
-
-def _contact_arg(text: str) -> dict[str, str]:
-    text = text.strip()
-    if text.endswith(">") and "<" in text:
-        name, _, email = text[:-1].rpartition("<")
-        contact = {"email": email.strip()}
-        if name.strip():
-            contact = {"name": name.strip(), **contact}
-        return contact
-    if "@" in text and " " not in text:
-        return {"email": text}
-    return {"name": text}
