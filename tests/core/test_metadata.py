@@ -18,7 +18,8 @@ import pytest
 from packaging.metadata import Metadata
 from packaging.specifiers import SpecifierSet
 
-from cratewright.core.metadata.merge import CoreMetadata, resolve_metadata
+from cratewright.core.metadata.core_metadata import CoreMetadata
+from cratewright.core.metadata.merge import resolve_metadata
 from cratewright.core.metadata.requirements import canonical_requirement
 from cratewright.core.metadata.versions import dist_info_dir_name
 from cratewright.errors import MetadataError

@@ -26,7 +26,7 @@ from cratewright.core.interpreters import (
     no_interpreters_error,
     resolve_interpreters,
 )
-from cratewright.core.metadata.merge import CoreMetadata
+from cratewright.core.metadata.core_metadata import CoreMetadata
 from cratewright.core.metadata.overview import describe_project
 from cratewright.core.project.bindings import Bindings, detect_bindings
 from cratewright.core.project.conditional_features import (

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from cratewright.core.metadata.core_metadata import CoreMetadata
 from cratewright.core.metadata.field_specs import FieldSpec
-from cratewright.core.metadata.merge import CoreMetadata
 from cratewright.core.metadata.validate import Problem
 from cratewright.errors import MetadataError, ProjectError
 

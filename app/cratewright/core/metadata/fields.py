@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from cratewright.core.metadata.core_metadata import CoreMetadata
 from cratewright.core.metadata.field_specs import CARGO_URL_KEYS, FIELDS, FieldSpec
 from cratewright.core.metadata.field_view import (
     FieldView,
@@ -30,7 +31,7 @@ from cratewright.core.metadata.field_view import (
     Overridden,
     Provenance,
 )
-from cratewright.core.metadata.merge import CoreMetadata, resolve_metadata
+from cratewright.core.metadata.merge import resolve_metadata
 from cratewright.core.metadata.validate import Problem, preflight, validate_field
 from cratewright.errors import MetadataError, ProjectError
 from cratewright.events import EventSink, Message, null_sink

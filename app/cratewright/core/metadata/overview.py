@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cratewright.core.cargo.metadata import CargoMetadata, CargoTarget, load_cargo_metadata
-from cratewright.core.metadata.merge import CoreMetadata, resolve_metadata
+from cratewright.core.metadata.core_metadata import CoreMetadata
+from cratewright.core.metadata.merge import resolve_metadata
 from cratewright.core.project.bindings import Bindings, detect_bindings
 from cratewright.core.project.layout import ProjectLayout, determine_layout, module_name_for
 from cratewright.core.project.locate import Project, open_project

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from cratewright.core.metadata.merge import CoreMetadata
+from cratewright.core.metadata.core_metadata import CoreMetadata
 from cratewright.core.sdist.files import ExcludeMatcher
 from cratewright.errors import SdistError
 

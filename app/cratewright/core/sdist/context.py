@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cratewright.core.cargo.metadata import CargoMetadata, load_cargo_metadata
-from cratewright.core.metadata.merge import CoreMetadata
+from cratewright.core.metadata.core_metadata import CoreMetadata
 from cratewright.core.metadata.overview import describe_project
 from cratewright.core.project.layout import ProjectLayout
 from cratewright.core.project.locate import Project, open_project
