@@ -29,6 +29,7 @@ from cratewright.core.publish.credentials import (
     store_credential,
     stored_username,
 )
+from cratewright.core.publish.index_files import existing_files
 from cratewright.core.publish.repositories import (
     PYPI,
     PYPI_UPLOAD_URL,
@@ -46,7 +47,6 @@ from cratewright.core.publish.upload import (
     FileUpload,
     UploadFailed,
     UploadResult,
-    existing_files,
     upload_distributions,
 )
 from cratewright.core.publish.workflow import (

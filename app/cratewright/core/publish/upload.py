@@ -15,41 +15,30 @@ that reached the server and the ones that did not.
 
 from __future__ import annotations
 
-import html.parser
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
-    canonicalize_name,
-    parse_sdist_filename,
-    parse_wheel_filename,
-)
-from packaging.version import InvalidVersion
-
 from cratewright.core.publish.credentials import Credential
+from cratewright.core.publish.index_files import distribution_identity, existing_files, project_of
 from cratewright.core.publish.repositories import (
     Repository,
     require_secure_transport,
     sanitize_url,
 )
-from cratewright.errors import PublishError, ToolMissingError
+from cratewright.core.publish.session import DEFAULT_TIMEOUT, requests_session, twine_modules
+from cratewright.errors import PublishError
 from cratewright.events import CancelToken, EventSink, Message, Progress, Status, null_sink
 
 __all__ = [
-    "DEFAULT_TIMEOUT",
     "FileUpload",
     "UploadFailed",
     "UploadResult",
-    "existing_files",
     "upload_distributions",
 ]
 
-DEFAULT_TIMEOUT = (10.0, 300.0)
 _PROGRESS_STEP = 256 * 1024
 _SERVER_RETRIES = 3
 
@@ -138,95 +127,6 @@ class _Run:
         return UploadFailed("; ".join(parts), result=result, kind=kind, hint=hint)
 
 
-class _Anchors(html.parser.HTMLParser):
-    """File names of the ``<a>`` links of a PEP 503 page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: set[str] = set()
-        self._href: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            self._href = dict(attrs).get("href") or ""
-            name = self._href.split("#")[0].split("?")[0].rstrip("/").rsplit("/", 1)[-1]
-            if name:
-                self.names.add(name)
-
-    def handle_data(self, data: str) -> None:
-        if self._href is not None and data.strip():
-            self.names.add(data.strip())
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a":
-            self._href = None
-
-
-def _twine() -> Any:
-    try:
-        import twine.exceptions
-        import twine.package
-        import twine.repository
-        import twine.utils
-    except ImportError:
-        raise ToolMissingError(
-            "Uploading needs twine, which is not installed",
-            hint="pip install 'cratewright[publish]'",
-        ) from None
-    return twine
-
-
-def _session(repository: Repository, credential: Credential | None) -> Any:
-    session = _twine().utils.make_requests_session()
-    if credential is not None:
-        session.auth = (credential.username, credential.password)
-    if repository.ca_cert:
-        session.verify = repository.ca_cert
-    return session
-
-
-def existing_files(
-    repository: Repository,
-    project: str,
-    *,
-    credential: Credential | None = None,
-    timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-) -> set[str] | None:
-    """File names the index already lists for a project; None if the index cannot tell.
-
-    The credential is sent only to the upload host itself, never to another host (PyPI's
-    simple index is on pypi.org, its upload endpoint on upload.pypi.org).
-    """
-    import requests
-
-    url = repository.project_simple_url(project)
-    same_host = repository.host == (re.sub(r"^https?://([^/:]+).*$", r"\1", url))
-    session = _session(repository, credential if same_host else None)
-    try:
-        response = session.get(
-            url,
-            headers={"Accept": "application/vnd.pypi.simple.v1+json, text/html;q=0.1"},
-            timeout=timeout,
-            allow_redirects=True,
-        )
-    except requests.RequestException:
-        return None
-    finally:
-        session.close()
-    if response.status_code == 404:
-        return set()
-    if not response.ok:
-        return None
-    if "json" in response.headers.get("Content-Type", ""):
-        try:
-            return {str(f["filename"]) for f in response.json().get("files", [])}
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return None
-    parser = _Anchors()
-    parser.feed(response.text)
-    return parser.names
-
-
 def _short_text(text: str) -> str:
     """The readable words of a server's answer (HTML error pages included), shortened."""
     text = re.sub(r"(?is)<(style|script|head)\b.*?</\1>", " ", text)
@@ -283,7 +183,7 @@ def _post(
     """POST one file with twine's form fields, reporting bytes sent."""
     from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
 
-    twine = _twine()
+    twine = twine_modules()
     fields = twine.repository.Repository._convert_metadata_to_list_of_tuples(
         package.metadata_dictionary()
     )
@@ -326,7 +226,7 @@ def _upload_one(
     """Send one file (retrying 5xx answers); return its outcome or raise UploadFailed."""
     import requests
 
-    twine = _twine()
+    twine = twine_modules()
     repo = run.repository
     try:
         package = twine.package.PackageFile.from_filename(str(path), None)
@@ -459,7 +359,7 @@ def upload_distributions(
     known: dict[str, set[str] | None] = {}
     if skip_existing:
         for path in ordered:
-            project = _project_of(path)
+            project = project_of(path)
             if project not in known:
                 known[project] = existing_files(
                     repository, project, credential=credential, timeout=timeout
@@ -475,12 +375,12 @@ def upload_distributions(
         f"🚀 Uploading {len(ordered)} file(s) to {repository.label} "
         f"({sanitize_url(repository.upload_url)})",
     ))  # fmt: skip
-    session = _session(repository, credential)
+    session = requests_session(repository, credential)
     try:
         for index, path in enumerate(ordered, 1):
             if cancel is not None and cancel.cancelled:
                 raise run.fail(path, "cancelled", f"Upload cancelled before {path.name}", hint=None)
-            if path.name in (known.get(_project_of(path)) or set()):
+            if path.name in (known.get(project_of(path)) or set()):
                 said = f"⏭️  Skipped {path.name}: it is already on {repository.label}"
                 sink(Message("info", said))
                 run.outcomes[path] = FileUpload(path, "skipped", "already on the index")
@@ -498,24 +398,6 @@ def upload_distributions(
     finally:
         session.close()
     result = run.result()
-    projects = {_identity(p) for p in result.uploaded + result.skipped}
+    projects = {distribution_identity(p) for p in result.uploaded + result.skipped}
     urls = tuple(sorted(repository.project_url(name, version) for name, version in projects))
     return replace(result, project_urls=urls)
-
-
-def _identity(path: Path) -> tuple[str, str]:
-    """(canonical project name, version) from a wheel or sdist file name."""
-    try:
-        if path.name.endswith(".whl"):
-            name, version, _, _ = parse_wheel_filename(path.name)
-        else:
-            name, version = parse_sdist_filename(path.name)
-        return str(name), str(version)
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
-        stem = path.name.removesuffix(".zip").removesuffix(".tar.gz")
-        name, _, version = stem.rpartition("-")
-        return str(canonicalize_name(name or stem)), version
-
-
-def _project_of(path: Path) -> str:
-    return _identity(path)[0]

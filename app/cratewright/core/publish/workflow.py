@@ -22,8 +22,8 @@ from cratewright.core.publish.credentials import (
     store_credential,
 )
 from cratewright.core.publish.repositories import Repository, require_secure_transport
+from cratewright.core.publish.session import DEFAULT_TIMEOUT
 from cratewright.core.publish.upload import (
-    DEFAULT_TIMEOUT,
     UploadFailed,
     UploadResult,
     upload_distributions,
