@@ -12,7 +12,7 @@ from pathlib import Path
 
 import tomlkit
 
-from cratewright.core.metadata.edit import _toml_set
+from cratewright.core.metadata.toml_edit import toml_set
 from cratewright.core.project.toml_tables import is_inline_or_table, is_table
 from cratewright.core.sdist.cargo import set_package_field, trim_workspace_members
 
@@ -80,7 +80,7 @@ def test_metadata_edit_adds_a_header_table_under_a_split_project_table() -> None
         '[project]\nname = "x"\n\n[tool.maturin]\nbindings = "pyo3"\n',
     ):
         doc = tomlkit.parse(text)
-        _toml_set(doc, ["project", "urls"], urls)
+        toml_set(doc, ["project", "urls"], urls)
         out = doc.as_string()
         assert "[project.urls]" in out, out
         assert tomllib.loads(out)["project"]["urls"] == urls
