@@ -15,6 +15,7 @@ that reached the server and the ones that did not.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
