@@ -92,7 +92,7 @@ def test_matrix_cells_follow_bindings_and_requires_python() -> None:
     linux = matrix.cell("linux", "x86_64")
     assert linux.enabled and linux.tags[0] == "cp310-cp310-manylinux_2_17_x86_64"
     assert linux.tags[-1] == "cp314-cp314t-manylinux_2_17_x86_64"
-    assert linux.summary == "cp310…cp314, cp314t"
+    assert linux.summary == "cp310–314, cp314t"
     assert matrix.cell("windows", "x86_64").arch == "x64"
     assert not matrix.cell("macos", "armv7").available
     assert not matrix.cell("emscripten", "wasm32").enabled

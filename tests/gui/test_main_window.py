@@ -135,6 +135,7 @@ def test_navigation_and_page_requests(qtbot) -> None:
         "Build",
         "Audit",
         "Publish",
+        "Release",
     ]
     window.pages["overview"].build_button.click()
     assert window.current_page() is window.build_page

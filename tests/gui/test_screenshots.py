@@ -9,7 +9,7 @@ from PySide6.QtGui import QImage
 
 from tests.conftest import TEST_CRATES, run_cratewright
 
-PAGES = ["overview", "metadata", "interpreters", "build", "audit", "publish"]
+PAGES = ["overview", "metadata", "interpreters", "build", "audit", "publish", "release"]
 
 
 def test_screenshot_renders_every_page_at_a_fixed_size(tmp_path: Path) -> None:

@@ -67,6 +67,7 @@ _PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("build", "Build", "build_page", "BuildPage"),
     ("audit", "Audit", "audit_page", "AuditPage"),
     ("publish", "Publish", "publish_page", "PublishPage"),
+    ("release", "Release", "release_page", "ReleasePage"),
 )
 _PAGE_ICONS = {
     "overview": QStyle.StandardPixmap.SP_FileDialogInfoView,
@@ -75,6 +76,7 @@ _PAGE_ICONS = {
     "build": QStyle.StandardPixmap.SP_MediaPlay,
     "audit": QStyle.StandardPixmap.SP_DialogApplyButton,
     "publish": QStyle.StandardPixmap.SP_ArrowUp,
+    "release": QStyle.StandardPixmap.SP_DriveNetIcon,
 }
 _NOTIFY_AFTER_SECONDS = 10.0
 _WIDE_SIDEBAR, _NARROW_SIDEBAR, _NARROW_BELOW = 230, 180, 1200

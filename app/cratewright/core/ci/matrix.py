@@ -58,13 +58,13 @@ class MatrixCell:
 
     @property
     def summary(self) -> str:
-        """Short text for the cell: the Python part of the tags (``cp39…cp314, cp314t``)."""
+        """Short text for the cell: the Python part of the tags (``cp39–314, cp314t``)."""
         if not self.tags:
             return ""
         pythons = [_python_label(tag) for tag in self.tags]
         plain = [p for p in pythons if not p.endswith("t")]
         threaded = [p for p in pythons if p.endswith("t")]
-        head = f"{plain[0]}…{plain[-1]}" if len(plain) > 2 else ", ".join(plain)
+        head = f"{plain[0]}–{plain[-1].removeprefix('cp')}" if len(plain) > 2 else ", ".join(plain)
         return ", ".join([head, *threaded]) if head else ", ".join(threaded)
 
 
@@ -105,8 +105,8 @@ def _platform_tag(platform: str, column: str, manylinux: str | None) -> str:
     if platform in ("linux", "musllinux"):
         arch = _WHEEL_ARCH["linux"][column]
         if platform == "musllinux":
-            policy = manylinux if manylinux and manylinux.startswith("musllinux") else "musllinux_1_2"
-            return f"{policy}_{arch}"
+            musl = manylinux if manylinux and manylinux.startswith("musllinux") else None
+            return f"{musl or 'musllinux_1_2'}_{arch}"
         policy = manylinux if manylinux and manylinux not in ("auto", "2014") else "2_17"
         return f"manylinux_{policy.removeprefix('manylinux_')}_{arch}"
     return _WHEEL_ARCH[platform][column]
@@ -161,7 +161,9 @@ def release_matrix(ci: ResolvedCI) -> ReleaseMatrix:
                 name = None
             tags: tuple[str, ...] = ()
             if name is not None:
-                plat = _platform_tag(platform, column, enabled.get("manylinux") if enabled else None)
+                policy = enabled.get("manylinux") if enabled else None
+                plat = _platform_tag(platform, column, policy)
                 tags = tuple(f"{python}-{plat}" for python in _python_tags(ci, platform))
-            cells[(platform, column)] = MatrixCell(platform, column, name, enabled is not None, tags)
+            built = enabled is not None
+            cells[(platform, column)] = MatrixCell(platform, column, name, built, tags)
     return ReleaseMatrix(tuple(PLATFORMS), cells, tuple(others), _describe_pythons(ci))
