@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from cratewright.core.ci.emit import load_yaml
@@ -52,3 +53,23 @@ def test_unknown_platform_value_is_refused_by_the_parser(tmp_path: Path) -> None
     proc = run_cratewright("generate-ci", "github", "--platform", "freebsd", cwd=tmp_path)
     assert proc.returncode == 2
     assert "invalid choice: 'freebsd'" in proc.stderr
+
+
+def test_a_full_disk_leaves_no_half_workflow(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)],
+                             capture_output=True, text=True, check=False)  # fmt: skip
+    assert mounted.returncode == 0, f"the test needs root to mount a tmpfs: {mounted.stderr}"
+    try:
+        (disk / "filler").write_bytes(b"x" * (60 * 1024))
+        old = disk / "CI.yml"
+        old.write_text("old: workflow\n")
+        proc = run_cratewright("generate-ci", "github", "-o", old, cwd=project)
+        assert proc.returncode == 1
+        assert proc.stderr.startswith(f"💥 error: Cannot write {old}:"), proc.stderr
+        assert old.read_text() == "old: workflow\n"  # the old file is untouched
+        assert sorted(p.name for p in disk.iterdir()) == ["CI.yml", "filler"]
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)

@@ -158,3 +158,15 @@ def test_fits_at_1024_by_700(qtbot, project: Path) -> None:
         corner = widget.mapTo(page, widget.rect().bottomRight())
         assert page.rect().contains(corner), widget.objectName()
     assert page.preview.height() > 150
+
+
+def test_gitlab_file_is_written_to_the_project_root(qtbot, app_state, project: Path) -> None:
+    page = _open(qtbot, app_state, project)
+    page.provider.setCurrentIndex(1)
+    assert page.workflow_path() == project / ".gitlab-ci.yml"
+    page.confirm_write = lambda label, diff: label == ".gitlab-ci.yml"
+    assert page.write_workflow()
+    written = load_yaml((project / ".gitlab-ci.yml").read_text())
+    assert [e["TARGET"] for e in written["linux"]["parallel"]["matrix"]] == [
+        "x86_64", "x86", "aarch64"]  # fmt: skip
+    page.prepare_screenshot()  # let the validation of the GitLab file finish

@@ -198,3 +198,48 @@ def test_same_workflow_as_maturin(tmp_path: Path, config: str) -> None:
     audit = audit_workflow(ours_text)
     assert audit.available and audit.ok, [f for f in audit.findings if f.blocking]
     assert not audit_workflow(theirs_text).ok
+
+
+def test_settings_written_by_the_app_mean_the_same_to_maturin(tmp_path: Path) -> None:
+    """The Release page's tomlkit edits give a table maturin reads to the same workflow."""
+    from cratewright.core.ci.generate import load_facts, resolve_for_project
+    from cratewright.core.ci.resolve import CIOptions
+    from cratewright.core.ci.settings import set_option, set_target
+    from cratewright.core.project.locate import read_toml
+
+    project = make_project(tmp_path, "pyo3", requires_python=">=3.11")
+    pyproject = project / "pyproject.toml"
+    _project, facts = load_facts(project)
+    edits = [
+        ("target", "linux", "s390x", False),
+        ("target", "windows", "x86", False),
+        ("target", "emscripten", "wasm32-unknown-emscripten", True),
+        ("target", "musllinux", "armv7", False),
+        ("option", "pytest", True, None),
+        ("option", "trusted-publishing", True, None),
+        ("option", "publishing-environment", "release", None),
+    ]
+    for kind, first, second, third in edits:
+        text = pyproject.read_text()
+        if kind == "target":
+            ci = resolve_for_project(read_toml(pyproject), facts, CIOptions())
+            text = set_target(text, ci, first, second, bool(third))
+        else:
+            text = set_option(text, first, second)
+        pyproject.write_text(text)
+    theirs = subprocess.run(
+        [_maturin(), "generate-ci", "github"],
+        cwd=project, capture_output=True, text=True, timeout=120, check=True,
+    ).stdout  # fmt: skip
+    ours = tmp_path / "ours.yml"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(project)
+        assert cratewright_main(["generate-ci", "github", "-o", str(ours)]) == 0
+    theirs_doc = load_yaml(theirs, typed=False)
+    assert _without_intended(load_yaml(ours.read_text(), typed=False)) == theirs_doc
+    linux = [
+        entry["target"] for entry in theirs_doc["jobs"]["linux"]["strategy"]["matrix"]["platform"]
+    ]
+    assert linux == ["x86_64", "x86", "aarch64", "armv7", "ppc64le"]
+    assert "emscripten" in theirs_doc["jobs"]
+    assert theirs_doc["jobs"]["release"]["environment"] == "release"
