@@ -46,9 +46,19 @@ def add_bindings_and_profile_args(parser: argparse.ArgumentParser) -> None:
     add("--profile", help="build with the given cargo profile")
 
 
-def add_cargo_args(parser: argparse.ArgumentParser) -> None:
-    """The cargo flags every building verb takes (build, publish, develop), after maturin."""
+def add_cargo_args(parser: argparse.ArgumentParser, *, generate_stubs_flag: bool = True) -> None:
+    """The cargo flags every building verb takes (build, publish, develop), after maturin.
+
+    ``generate-stubs`` takes them too, but not ``--generate-stubs`` (it always generates).
+    """
     add = parser.add_argument
+    if generate_stubs_flag:
+        add(
+            "--generate-stubs",
+            action="store_true",
+            help="generate .pyi type stubs from the built module; needs pyo3 with its "
+            '"experimental-inspect" feature and a declarative `#[pymodule] mod`',
+        )
     add("-F", "--features", action="append", default=[], help="cargo features to activate")
     add("--all-features", action="store_true", help="activate all available features")
     add("--no-default-features", action="store_true", help="do not activate the default feature")
@@ -82,6 +92,7 @@ def cargo_options_from_args(args: argparse.Namespace) -> dict[str, Any]:
         "verbose": args.verbose,
         "cargo_config": tuple(args.config),
         "rustc_args": tuple(args.args),
+        "generate_stubs": getattr(args, "generate_stubs", False),
     }
 
 

@@ -66,6 +66,7 @@ class Section:
     size: int
     link: int
     entsize: int
+    addr: int = 0
 
 
 @dataclass(frozen=True)
@@ -167,10 +168,10 @@ class ElfReader:
                 raise CorruptElf("the section count does not fit in the file")
         found = []
         for at in self._table(h.shoff, h.shentsize, count, 64 if wide else 40):
-            _name, kind, _flags, _addr, offset, size, link, _info, _align, entsize = self.unpack(
+            _name, kind, _flags, addr, offset, size, link, _info, _align, entsize = self.unpack(
                 fmt, at
             )
-            found.append(Section(kind, offset, size, link, entsize))
+            found.append(Section(kind, offset, size, link, entsize, addr))
         return found
 
 

@@ -77,6 +77,7 @@ class BuildOptions:
     rustc_args: tuple[str, ...] = ()
     cwd: Path | None = None
     zig: bool = False
+    generate_stubs: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ class BuildPlan:
     notes: tuple[str, ...] = field(default=())
     zig: bool = False
     pypi_validation: bool = False
+    generate_stubs: bool = False
 
     @property
     def target_dir(self) -> Path:
@@ -354,4 +356,5 @@ def plan_build(options: BuildOptions, *, sink: EventSink = null_sink) -> BuildPl
         verbose=options.verbose,
         quiet=options.quiet,
         zig=options.zig,
+        generate_stubs=options.generate_stubs,
     )
