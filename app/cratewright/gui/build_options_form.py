@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMenu,
     QToolButton,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from cratewright.core.build.plan import BuildOptions
+from cratewright.core.build.stubs.support import REQUIREMENT, stub_support
 from cratewright.core.metadata.overview import ProjectOverview
 from cratewright.core.project.maturin_config import AUDITWHEEL_MODES
 
@@ -73,6 +75,7 @@ def default_values(overview: ProjectOverview) -> dict[str, Any]:
         "auditwheel": maturin.auditwheel or "repair",
         "strip": bool(maturin.strip),
         "sdist": False,
+        "generate_stubs": False,
         "out": "",
     }
 
@@ -101,6 +104,7 @@ def options_from_values(
         no_default_features=bool(values.get("no_default_features")),
         target=target,
         zig=zig,
+        generate_stubs=bool(values.get("generate_stubs")),
     )
 
 
@@ -150,6 +154,16 @@ class BuildOptionsForm(QWidget):
         self.sdist = QCheckBox("Also build an sdist (wheels are then built from it)", self)
         left.addRow("", self.strip)
         left.addRow("", self.sdist)
+        self.generate_stubs = QCheckBox("Generate type stubs (.pyi)", self)
+        self.generate_stubs.setToolTip(
+            "Write .pyi stubs from the built module into the wheel (--generate-stubs). "
+            + REQUIREMENT
+        )
+        self.stubs_note = QLabel(REQUIREMENT, self)
+        self.stubs_note.setWordWrap(True)
+        self.stubs_note.setEnabled(False)  # a grey hint, not a control
+        left.addRow("", self.generate_stubs)
+        left.addRow("", self.stubs_note)
 
         self.compatibility = QComboBox(self)
         self.compatibility.setEditable(True)
@@ -172,7 +186,13 @@ class BuildOptionsForm(QWidget):
         out_row.addWidget(browse)
         right.addRow("Output folder:", out_row)
 
-        for widget in (self.all_features, self.no_default_features, self.strip, self.sdist):
+        for widget in (
+            self.all_features,
+            self.no_default_features,
+            self.strip,
+            self.sdist,
+            self.generate_stubs,
+        ):
             widget.toggled.connect(self.changed)
         for combo in (self.profile, self.compatibility, self.auditwheel):
             combo.currentIndexChanged.connect(self.changed)
@@ -198,6 +218,10 @@ class BuildOptionsForm(QWidget):
                     lambda checked, name=feature: self._toggle_feature(name, checked)
                 )
             self.features_menu_button.setEnabled(bool(_features(overview)))
+            support = stub_support(overview.bindings, overview.cargo_metadata)
+            self.stubs_note.setText(
+                support.reason if support.ready else f"{support.reason} {REQUIREMENT}"
+            )
             self.set_values(values)
         finally:
             self.blockSignals(False)
@@ -221,6 +245,7 @@ class BuildOptionsForm(QWidget):
         self.auditwheel.setCurrentIndex(max(index, 0))
         self.strip.setChecked(bool(values.get("strip")))
         self.sdist.setChecked(bool(values.get("sdist")))
+        self.generate_stubs.setChecked(bool(values.get("generate_stubs")))
         self.out.setText(values.get("out", ""))
 
     def values(self) -> dict[str, Any]:
@@ -241,6 +266,7 @@ class BuildOptionsForm(QWidget):
             "auditwheel": self.auditwheel.currentData(),
             "strip": self.strip.isChecked(),
             "sdist": self.sdist.isChecked(),
+            "generate_stubs": self.generate_stubs.isChecked(),
             "out": self.out.text().strip(),
         }
 

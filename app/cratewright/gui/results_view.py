@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from cratewright.gui.formatting import human_size
 from cratewright.gui.locations import open_location
+from cratewright.gui.stubs_view import StubsView
 
 __all__ = ["ResultsView"]
 
@@ -52,8 +54,12 @@ class ResultsView(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.artifacts.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.artifacts.currentItemChanged.connect(self._show_contents)
-        self.contents = QTreeWidget(splitter)
+        self.details = QTabWidget(splitter)
+        self.contents = QTreeWidget(self.details)
         self.contents.setHeaderLabels(["Contents", "Size"])
+        self.details.addTab(self.contents, "Contents")
+        self.stubs = StubsView(self.details)
+        self.details.addTab(self.stubs, "Type stubs")
         contents_header = self.contents.header()
         contents_header.setStretchLastSection(False)
         contents_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -103,9 +109,10 @@ class ResultsView(QWidget):
     def _show_contents(self) -> None:
         self.contents.clear()
         item = self.artifacts.currentItem()
-        if item is None:
+        path = Path(item.data(0, Qt.ItemDataRole.UserRole)) if item is not None else None
+        self._show_stubs(path if path is not None and path.suffix == ".whl" else None)
+        if path is None:
             return
-        path = Path(item.data(0, Qt.ItemDataRole.UserRole))
         if path.suffix != ".whl":
             size = human_size(path.stat().st_size)
             QTreeWidgetItem(self.contents, ["(source distribution)", size])
@@ -134,6 +141,12 @@ class ResultsView(QWidget):
             folder.setText(1, human_size(sizes[prefix]))
             folder.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.contents.expandAll()
+
+    def _show_stubs(self, wheel: Path | None) -> None:
+        self.stubs.show_wheel(wheel)
+        count = sum(name.endswith(".pyi") for name in self.stubs.stub_paths)
+        index = self.details.indexOf(self.stubs)
+        self.details.setTabText(index, f"Type stubs ({count})" if count else "Type stubs")
 
     def _show_folder(self) -> None:
         if self._paths:

@@ -1,7 +1,8 @@
 """``generate-stubs``: compile the extension once and write only its stubs, no wheel.
 
 As ``maturin generate-stubs`` does: only pyo3 projects, only the first interpreter's build,
-and the files land in the output directory as ``<ext>.pyi`` or an ``<ext>/`` stub package.
+and the files land in the output directory where a wheel would hold them (see
+:mod:`.placement`).
 """
 
 from __future__ import annotations
@@ -45,7 +46,6 @@ def generate_stubs(
         raise BuildCancelled("Stub generation cancelled; no stubs were written.")
     if compiled.library is None:
         raise BuildError("cargo did not produce the extension module library")
-    extension = plan.layout.extension_name
-    stubs = stub_files_for_library(compiled.library, extension)
+    stubs = stub_files_for_library(compiled.library, plan.layout.extension_name)
     base = options.cwd or Path.cwd()
-    return write_stub_directory((base / out_dir).resolve(), extension, stubs)
+    return write_stub_directory((base / out_dir).resolve(), plan.layout, stubs)
