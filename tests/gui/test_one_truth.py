@@ -20,7 +20,7 @@ from cratewright.core.metadata.overview import load_overview
 from cratewright.core.publish import repository_from_url, store_credential
 from cratewright.core.publish.upload import _short_text
 from cratewright.events import Progress, Status
-from cratewright.gui.pages.publish_page import credential_kind, status_line
+from cratewright.gui.publish_text import credential_kind, status_line
 from cratewright.gui.settings import app_settings, save_build_options
 from tests.conftest import TEST_CRATES
 from tests.publish import fixtures
