@@ -176,6 +176,13 @@ def test_gitlab_builds_what_its_runners_can_and_says_what_it_cannot() -> None:
     assert "# - windows: not generated" in text.split("stages:")[0]
 
 
+def test_gitlab_says_which_github_inputs_it_does_not_use() -> None:
+    table = {"linux": {"runner": "ubuntu-24.04", "docker-options": "-e X=1"}}
+    notes = gitlab_header_notes(_ci(table))
+    assert "docker-options and runner from the GitHub table are not used" in "\n".join(notes)
+    assert not any("not used" in note for note in gitlab_header_notes(_ci()))
+
+
 def test_gitlab_refuses_a_policy_without_an_official_image() -> None:
     with pytest.raises(ConfigError, match="manylinux '2_99' has no official image"):
         gitlab_pipeline(_ci({"linux": {"manylinux": "2_99"}}))

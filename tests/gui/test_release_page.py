@@ -94,7 +94,7 @@ def test_validation_results_are_shown(qtbot, app_state, project: Path) -> None:
     assert "check-jsonschema: ok" in page.checks.text()
     page.provider.setCurrentIndex(1)  # GitLab CI
     assert "stages" in load_yaml(page.yaml_text)
-    assert "GitLab cannot build" in page.status.text()
+    assert "On GitLab: linux armv7, s390x, ppc64le: not generated" in page.status.text()
     page.prepare_screenshot()
     qtbot.waitUntil(lambda: "check-jsonschema: ok" in page.checks.text(), timeout=60_000)
     assert "zizmor" not in page.checks.text()
@@ -170,3 +170,15 @@ def test_gitlab_file_is_written_to_the_project_root(qtbot, app_state, project: P
     assert [e["TARGET"] for e in written["linux"]["parallel"]["matrix"]] == [
         "x86_64", "x86", "aarch64"]  # fmt: skip
     page.prepare_screenshot()  # let the validation of the GitLab file finish
+
+
+def test_space_ticks_the_current_cell(qtbot, app_state, project: Path) -> None:
+    page = _open(qtbot, app_state, project)
+    page.show()
+    item = page.matrix.cell_item("musllinux", "ppc64le")
+    assert item.checkState() == Qt.CheckState.Unchecked
+    page.matrix.setCurrentItem(item)
+    page.matrix.setFocus()
+    qtbot.keyClick(page.matrix, Qt.Key.Key_Space)
+    assert page.matrix.cell_item("musllinux", "ppc64le").checkState() == Qt.CheckState.Checked
+    assert "ppc64le" in _targets(_jobs(page)["musllinux"])

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace, sink: EventSink) -> int:
     text = render(ci, args.ci, command=_command_line(args))
     if args.ci == "gitlab":
         for note in gitlab_header_notes(ci):
-            sink(Message("warning", f"⚠️  GitLab: {note.removeprefix('- ')}"))
+            sink(Message("warning", f"⚠️  GitLab: {note}"))
     if args.output in (None, "-"):
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -72,5 +72,6 @@ def render(ci: ResolvedCI, provider: Provider, *, command: Sequence[str]) -> str
     if provider == "github":
         return dump_yaml(github_workflow(ci), header=header, spaced="jobs")
     notes = gitlab_header_notes(ci)
-    header += [*notes, ""] if notes else []
+    if notes:
+        header += ["Not built on GitLab, or built differently:", *(f"- {n}" for n in notes), ""]
     return dump_yaml(gitlab_pipeline(ci), header=header)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
+from cratewright.core.ci.platforms import PLATFORMS
 from cratewright.core.ci.resolve import ResolvedCI, ResolvedTarget
 from cratewright.errors import ConfigError
 
@@ -63,12 +64,21 @@ def gitlab_support(ci: ResolvedCI) -> tuple[dict[str, list[str]], list[str]]:
 
 
 def gitlab_header_notes(ci: ResolvedCI) -> list[str]:
-    """Header lines naming what this pipeline does not build, and why."""
-    _, missing = gitlab_support(ci)
-    notes = [f"- {line}" for line in missing]
+    """One sentence per thing this pipeline does not build, or builds differently, and why."""
+    _, notes = gitlab_support(ci)
     if ci.zig:
-        notes.append("- zig is not used: every job builds natively in a manylinux image")
-    return ["Not built on GitLab:", *notes] if missing else notes
+        notes.append("zig is not used: every job builds natively in a manylinux image")
+    unused = set()
+    for platform in ("linux", "musllinux"):
+        for target in ci.platforms.get(platform, ()):
+            if target.runner != PLATFORMS[platform].default_runner(target.target):
+                unused.add("runner")
+            if target.get("docker-options"):
+                unused.add("docker-options")
+    if unused:
+        notes.append(f"{' and '.join(sorted(unused))} from the GitHub table are not used: GitLab "
+                     "jobs run on its hosted runner for their architecture")  # fmt: skip
+    return notes
 
 
 def _image(platform: str, target: ResolvedTarget, arch: str) -> str:

@@ -255,8 +255,8 @@ class ReleasePage(Page):
         self._show_options(ci)
         self.preview.setPlainText(yaml)
         if provider == "gitlab":
-            notes = [note.removeprefix("- ") for note in gitlab_header_notes(ci)[1:]]
-            self.status.setText("GitLab cannot build: " + "; ".join(notes) if notes else "")
+            notes = gitlab_header_notes(ci)
+            self.status.setText("On GitLab: " + "; ".join(notes) if notes else "")
         if self._pyproject is None:
             self.status.setText("No pyproject.toml: settings cannot be saved (defaults shown).")
             for widget in (self.matrix, self.environment, *self.options.values()):
