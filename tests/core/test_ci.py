@@ -194,3 +194,13 @@ def test_trusted_publishing_drops_the_token() -> None:
     publish = release["steps"][-1]
     assert publish["run"] == "uv publish --trusted-publishing always 'wheels-*/*'"
     assert "env" not in publish
+
+
+def test_missing_tools_are_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cratewright.core.ci import validate as validate_module
+
+    monkeypatch.setattr(validate_module, "_tool", lambda name: None)
+    reports = validate_module.validate("name: CI\n", "github")
+    assert [(r.tool, r.available) for r in reports] == [
+        ("check-jsonschema", False), ("zizmor", False)]  # fmt: skip
+    assert "pip install 'cratewright[ci]'" in reports[0].summary

@@ -243,3 +243,25 @@ def test_settings_written_by_the_app_mean_the_same_to_maturin(tmp_path: Path) ->
     assert linux == ["x86_64", "x86", "aarch64", "armv7", "ppc64le"]
     assert "emscripten" in theirs_doc["jobs"]
     assert theirs_doc["jobs"]["release"]["environment"] == "release"
+
+
+def test_a_multi_line_script_breaks_maturins_yaml_not_ours(tmp_path: Path) -> None:
+    """maturin pastes a multi-line before-script-linux as is; its file no longer parses."""
+    from cratewright.errors import ConfigError
+
+    script = "yum install -y openssl-devel\necho done: ok\n"
+    tool = f'[tool.maturin.generate-ci.github.linux]\nbefore-script-linux = """\n{script}"""\n'
+    project = make_project(tmp_path, "pyo3", tool=tool)
+    theirs = subprocess.run(
+        [_maturin(), "generate-ci", "github"],
+        cwd=project, capture_output=True, text=True, timeout=120, check=True,
+    ).stdout  # fmt: skip
+    with pytest.raises(ConfigError, match="is not valid YAML"):
+        load_yaml(theirs)
+    ours = tmp_path / "ours.yml"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(project)
+        assert cratewright_main(["generate-ci", "github", "-o", str(ours)]) == 0
+    build = load_yaml(ours.read_text())["jobs"]["linux"]["steps"][2]
+    assert build["with"]["before-script-linux"] == script
+    assert check_schema(ours.read_text(), "github").ok

@@ -103,7 +103,7 @@ def dump_yaml(document: Mapping[str, Any], *, header: Sequence[str] = (), spaced
     return lines + stream.getvalue()
 
 
-def load_yaml(text: str, *, what: str = "YAML", typed: bool = True) -> Any:
+def load_yaml(text: str, *, what: str = "the text", typed: bool = True) -> Any:
     """Parse YAML 1.2 text into plain data (``on:`` stays a string key), or ConfigError.
 
     ``typed=False`` keeps every scalar as the string written (no int/bool/null resolution),
