@@ -11,7 +11,9 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from cratewright.core.build.targets import TargetListing
-from cratewright.gui.pages.interpreters_page import _KIND, _USABLE, EXTRA_KEY, InterpretersPage
+from cratewright.gui.interpreter_scan import EXTRA_KEY
+from cratewright.gui.interpreter_table import _KIND, _USABLE
+from cratewright.gui.pages.interpreters_page import InterpretersPage
 
 
 @pytest.fixture(autouse=True)

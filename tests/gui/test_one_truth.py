@@ -152,7 +152,8 @@ def test_build_progress_and_timer_show_this_projects_truth(qtbot, app_state) -> 
 
 
 def test_pyenv_shim_noise_is_folded_behind_details(qtbot, app_state) -> None:
-    from cratewright.gui.pages.interpreters_page import InterpretersPage, _Scan
+    from cratewright.gui.interpreter_scan import _Scan
+    from cratewright.gui.pages.interpreters_page import InterpretersPage
 
     page = InterpretersPage(app_state, autoload=False)
     qtbot.addWidget(page)

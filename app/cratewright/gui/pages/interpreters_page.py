@@ -9,11 +9,10 @@ Build page reads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -24,86 +23,44 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from cratewright.core.build.plan import preview_wheel_tags
 from cratewright.core.build.rust_target import RustTarget, parse_target
-from cratewright.core.build.targets import TargetListing, list_targets, platform_tag_preview
+from cratewright.core.build.targets import platform_tag_preview
 from cratewright.core.build.zig import default_zig_compatibility
 from cratewright.core.interpreters import (
-    FoundInterpreter,
     InterpreterInfo,
-    InterpreterListing,
-    ProjectNeeds,
     Usability,
-    assess_interpreter,
-    default_interpreter,
-    list_interpreters,
 )
 from cratewright.core.metadata.overview import ProjectOverview
 from cratewright.errors import CratewrightError
 from cratewright.events import CancelToken, EventSink
+from cratewright.gui.interpreter_scan import EXTRA_KEY, _Scan, _scan, _stored_paths
+from cratewright.gui.interpreter_table import (
+    _ABI,
+    _BAD,
+    _COLUMNS,
+    _KIND,
+    _USABLE,
+    _VENV,
+    _VERSION,
+    InterpreterTable,
+)
 from cratewright.gui.page import Page
 from cratewright.gui.settings import app_settings
 from cratewright.gui.state import AppState
+from cratewright.gui.target_choice import TargetChoice
 from cratewright.gui.workers import Task, run_task
 
-__all__ = ["EXTRA_KEY", "InterpretersPage"]
-
-#: QSettings key of the interpreters the user added by hand (a list of paths).
-EXTRA_KEY = "interpreters/extra"
-
-_COLUMNS = ("Kind", "Version", "ABI tag", "Venv", "For this project", "Path")
-_KIND, _VERSION, _ABI, _VENV, _USABLE, _PATH = range(len(_COLUMNS))
-_PATH_ROLE = Qt.ItemDataRole.UserRole
-# Small semantic colours for the usable/unusable badges; readable on light and dark palettes.
-_OK = QColor("#3d9a4a")
-_BAD = QColor("#d0473e")
+__all__ = ["InterpretersPage"]
 
 
-@dataclass(frozen=True)
-class _Scan:
-    """What one background refresh learned."""
-
-    listing: InterpreterListing
-    default: InterpreterInfo | None
-    default_error: str | None
-    targets: TargetListing | None
-    targets_error: str | None
-
-
-def _scan(project_dir: Path | None, extra: list[str], pyo3: bool) -> _Scan:
-    """Runs in the worker: list interpreters, the default one and the targets."""
-    listing = list_interpreters(project_dir=project_dir, extra=extra)
-    default: InterpreterInfo | None = None
-    default_error: str | None = None
-    try:
-        default = default_interpreter(pyo3=pyo3)
-    except CratewrightError as exc:
-        default_error = str(exc)
-    targets: TargetListing | None = None
-    targets_error: str | None = None
-    try:
-        targets = list_targets()
-    except CratewrightError as exc:
-        targets_error = str(exc)
-    return _Scan(listing, default, default_error, targets, targets_error)
-
-
-def _stored_paths(settings: QSettings) -> list[str]:
-    raw = settings.value(EXTRA_KEY, [])
-    values = [raw] if isinstance(raw, str) else list(raw or [])
-    return [str(v) for v in values if v]
-
-
-class InterpretersPage(Page):
+class InterpretersPage(InterpreterTable, TargetChoice, Page):
     """Interpreter table with checkboxes, target list with zig, and the wheel-tag preview."""
 
     page_id = "interpreters"
@@ -280,160 +237,6 @@ class InterpretersPage(Page):
         self._update_preview()
 
     # ------------------------------------------------------------------------------------
-    # Interpreter table
-
-    def _needs(self) -> ProjectNeeds:
-        return ProjectNeeds.of(self.state.overview)
-
-    def _fill_table(self) -> None:
-        scan = self._scan_result
-        if scan is None:
-            return
-        needs = self._needs()
-        items = scan.listing.interpreters
-        self._verdicts = {f.path: assess_interpreter(f.info, needs, error=f.error) for f in items}
-        chosen = [p for p in self.state.interpreters if self._verdicts.get(p, _NO).usable]
-        self._filling = True
-        self.table.setRowCount(len(items))
-        for row, found in enumerate(items):
-            self._fill_row(row, found, self._verdicts[found.path], found.path in chosen)
-        self._filling = False
-        self.status_label.setText(self._counts_text(scan))
-        self._update_intro()
-        if tuple(chosen) != self.state.interpreters:
-            self.state.set_interpreters(tuple(chosen))
-
-    def _counts_text(self, scan: _Scan) -> str:
-        """The header's counts, from the same verdicts as the table's rows."""
-        rows = len(scan.listing.interpreters)
-        statuses = [v.status for v in self._verdicts.values()]
-        parts = [f"{rows} interpreter{'s' if rows != 1 else ''}"]
-        if self.state.overview is not None and "not-needed" not in statuses:
-            parts.append(f"{statuses.count('usable')} usable")
-            if statuses.count("unusable"):
-                parts.append(f"{statuses.count('unusable')} unusable")
-        probed = scan.listing.probed
-        parts.append(f"{probed} probed now" if probed else "all from the cache")
-        return ", ".join(parts)
-
-    def _fill_row(self, row: int, found: FoundInterpreter, verdict: Usability, on: bool) -> None:
-        info = found.info
-        kind = QTableWidgetItem(found.kind or "unknown")
-        kind.setData(_PATH_ROLE, str(found.path))
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if verdict.usable:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        kind.setFlags(flags)
-        checked = Qt.CheckState.Checked if on and verdict.usable else Qt.CheckState.Unchecked
-        kind.setCheckState(checked)
-        cells = {
-            _KIND: kind,
-            _VERSION: QTableWidgetItem(found.version or (info.version_display if info else "?")),
-            _ABI: QTableWidgetItem(info.abi_tag if info else "—"),
-            _VENV: QTableWidgetItem("venv" if found.is_venv else ""),
-            _USABLE: self._verdict_item(verdict),
-            _PATH: QTableWidgetItem(str(found.path)),
-        }
-        tooltip = self._row_tooltip(found)
-        for column, item in cells.items():
-            if column != _KIND:
-                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            if column != _USABLE:
-                item.setToolTip(tooltip)
-            self.table.setItem(row, column, item)
-
-    def _verdict_item(self, verdict: Usability) -> QTableWidgetItem:
-        if verdict.status == "usable":
-            text, colour = f"✓ usable{': ' + verdict.reason if verdict.reason else ''}", _OK
-        elif verdict.status == "unusable":
-            text, colour = f"✗ {verdict.reason}", _BAD
-        else:
-            text = f"– {verdict.reason}"
-            colour = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
-        item = QTableWidgetItem(text)
-        item.setForeground(colour)
-        item.setToolTip(text)
-        return item
-
-    @staticmethod
-    def _row_tooltip(found: FoundInterpreter) -> str:
-        lines = [str(found.path), f"found in: {', '.join(found.sources)}"]
-        if found.info is not None:
-            info = found.info
-            lines.append(f"pip: {'yes' if info.has_pip else 'no'}, "
-                         f"cffi: {'yes' if info.has_cffi else 'no'}")  # fmt: skip
-            lines.append(f"extension suffix: {info.ext_suffix}")
-        if found.error:
-            lines.append(found.error)
-        if found.hint:
-            lines.append(f"hint: {found.hint}")
-        if found.aliases:
-            lines.append("also reachable as: " + ", ".join(str(a) for a in found.aliases[:6]))
-        return "\n".join(lines)
-
-    def _item_changed(self, item: QTableWidgetItem) -> None:
-        if self._filling or item.column() != _KIND:
-            return
-        self.state.set_interpreters(tuple(self.checked_paths()))
-        self._update_preview()
-
-    def checked_paths(self) -> list[Path]:
-        """The ticked interpreters, in table order."""
-        paths: list[Path] = []
-        for row in range(self.table.rowCount()):
-            item = self.table.item(row, _KIND)
-            if item is not None and item.checkState() == Qt.CheckState.Checked:
-                paths.append(Path(item.data(_PATH_ROLE)))
-        return paths
-
-    def set_checked(self, path: Path, checked: bool) -> None:
-        """Tick or untick the row of ``path`` (as a click would)."""
-        for row in range(self.table.rowCount()):
-            item = self.table.item(row, _KIND)
-            if item is not None and Path(item.data(_PATH_ROLE)) == path:
-                state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
-                item.setCheckState(state)
-
-    def _update_intro(self) -> None:
-        overview = self.state.overview
-        if overview is None:
-            text = ("Tick the interpreters to build for. Open a project to see which of them "
-                    "can build it.")  # fmt: skip
-        elif not overview.bindings.needs_interpreter:
-            text = (f"{overview.name} has {overview.bindings.label} bindings: its wheels work "
-                    "with every Python, so no interpreter is needed.")  # fmt: skip
-        else:
-            usable = sum(1 for v in self._verdicts.values() if v.usable)
-            text = (f"{usable} of these can build {overview.name} ({overview.bindings.label}). "
-                    "Tick the ones the next build is for; with none ticked the build uses the "
-                    "default interpreter.")  # fmt: skip
-        self.intro.setText(text)
-
-    def _fill_skipped(self) -> None:
-        skipped = self._scan_result.listing.skipped if self._scan_result else ()
-        if not skipped:
-            self.skipped_label.hide()
-            return
-        pyenv = all(s.reason.startswith("pyenv: ") for s in skipped)
-        what = "pyenv shims of inactive versions" if pyenv else "names on PATH"
-        # folded: one quiet line, the names behind a link
-        self.skipped_label.setText(
-            f"{len(skipped)} {what} left out. <a href='#skipped'>Details…</a>"
-        )
-        self.skipped_details = "\n".join(f"{s.path}: {s.reason}" for s in skipped)
-        self.skipped_label.setToolTip(self.skipped_details)
-        self.skipped_label.show()
-
-    def show_skipped(self) -> QMessageBox:
-        """The skipped names and why (the Details… link)."""
-        box = QMessageBox(QMessageBox.Icon.Information, "Interpreters left out",
-                          "These names were found but are not interpreters to build for:",
-                          QMessageBox.StandardButton.Close, self)  # fmt: skip
-        box.setDetailedText(self.skipped_details)
-        box.open()
-        return box
-
-    # ------------------------------------------------------------------------------------
     # Adding an interpreter
 
     def _choose_interpreter(self) -> None:
@@ -448,89 +251,6 @@ class InterpretersPage(Page):
             self._settings.setValue(EXTRA_KEY, [*stored, str(path)])
             self._settings.sync()
         self.refresh()
-
-    # ------------------------------------------------------------------------------------
-    # Targets and zig
-
-    def _fill_targets(self) -> None:
-        scan = self._scan_result
-        if scan is None:
-            return
-        current = self.state.target
-        self.target_list.blockSignals(True)
-        self.target_list.clear()
-        targets = scan.targets
-        if targets is None:
-            self.target_list.addItem(scan.targets_error or "rustc did not answer")
-            self.target_list.blockSignals(False)
-            return
-        dimmed = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
-        for target in targets.targets:
-            notes = [n for n, on in (("host", target.host), ("installed", target.installed)) if on]
-            label = target.triple + (f"  ({', '.join(notes)})" if notes else "")
-            item = QListWidgetItem(label)
-            item.setData(_PATH_ROLE, target.triple)
-            if not target.installed:
-                item.setForeground(dimmed)
-                item.setToolTip(f"not installed: rustup target add {target.triple}")
-            self.target_list.addItem(item)
-            if target.triple == (current or targets.host):
-                self.target_list.setCurrentItem(item)
-        self.target_list.blockSignals(False)
-        self._filter_targets(self.target_filter.text())
-        self._fill_zig(targets)
-
-    def _fill_zig(self, targets: TargetListing) -> None:
-        zig = targets.zig
-        self.zig_check.blockSignals(True)
-        if zig is None:
-            self.zig_check.setChecked(False)
-            self.zig_check.setEnabled(False)
-            self.zig_check.setToolTip(f"Not available: {targets.zig_problem}")
-            self.zig_label.setText(f"zig is not available: {targets.zig_problem}")
-        else:
-            self.zig_check.setEnabled(True)
-            self.zig_check.setChecked(self.state.zig)
-            self.zig_check.setToolTip(f"zig {zig.version} from the {zig.source}")
-            self.zig_label.setText(
-                f"zig {zig.version} ({zig.source}) links against an old glibc so the wheel "
-                "is manylinux2014 unless you ask for another tag."
-            )
-        self.zig_check.blockSignals(False)
-
-    def _filter_targets(self, text: str) -> None:
-        needle = text.strip().lower()
-        for row in range(self.target_list.count()):
-            item = self.target_list.item(row)
-            item.setHidden(bool(needle) and needle not in item.text().lower())
-
-    def _selected_triple(self) -> str | None:
-        item = self.target_list.currentItem()
-        triple = item.data(_PATH_ROLE) if item is not None else None
-        return str(triple) if triple else None
-
-    def _host(self) -> str | None:
-        targets = self._scan_result.targets if self._scan_result else None
-        return targets.host if targets else None
-
-    def _push_target(self) -> None:
-        triple = self._selected_triple()
-        chosen = None if triple is None or triple == self._host() else triple
-        self.state.set_target(chosen, zig=self.zig_check.isChecked())
-        self._update_preview()
-
-    def _target_changed(self, *_: object) -> None:
-        self._push_target()
-
-    def _zig_toggled(self, _checked: bool) -> None:
-        self._push_target()
-
-    def select_target(self, triple: str) -> None:
-        """Select ``triple`` in the target list (as a click would)."""
-        for row in range(self.target_list.count()):
-            item = self.target_list.item(row)
-            if item.data(_PATH_ROLE) == triple:
-                self.target_list.setCurrentItem(item)
 
     # ------------------------------------------------------------------------------------
     # Preview
@@ -606,6 +326,3 @@ class InterpretersPage(Page):
             self.refresh()
         while self._task is not None and self._task.running:
             self._task.wait(120_000)  # delivers the result; a queued refresh starts a new task
-
-
-_NO = Usability("unusable", "")
