@@ -15,13 +15,11 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont, QUndoCommand, QUndoStack
+from PySide6.QtGui import QFont, QUndoStack
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -32,11 +30,11 @@ from PySide6.QtWidgets import (
 
 from cratewright.core.metadata.edit import FileChange, MetadataSession
 from cratewright.core.metadata.field_view import FieldView, MetadataView
-from cratewright.core.metadata.overview import ProjectOverview, load_overview
+from cratewright.core.metadata.overview import ProjectOverview
 from cratewright.errors import CratewrightError, FileChangedError
+from cratewright.gui.metadata_saving import MetadataSaving
 from cratewright.gui.metadata_widgets import (
     ClassifierPicker,
-    DiffDialog,
     FieldFrame,
     ReadmePreview,
     TextEditor,
@@ -52,7 +50,7 @@ from cratewright.gui.state import AppState
 from cratewright.gui.unsaved import UnsavedAnswer, ask_unsaved_changes
 from cratewright.gui.workers import Task, run_task
 
-__all__ = ["MetadataPage", "SetFieldCommand"]
+__all__ = ["MetadataPage"]
 
 # (tab title, [(field key, label)])
 _TABS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
@@ -82,46 +80,7 @@ _TABS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
-class SetFieldCommand(QUndoCommand):
-    """One committed edit: the session's texts before and after it."""
-
-    def __init__(self, page: MetadataPage, key: str, value: Any) -> None:
-        super().__init__(f"Set {key}")
-        self.page = page
-        self.key = key
-        self.value = value
-        self.before: dict[Path, str] | None = None
-        self.after: dict[Path, str] | None = None
-
-    def redo(self) -> None:
-        session = self.page.session
-        assert session is not None
-        if self.after is not None:
-            session.restore(self.after)
-            self.page.refresh()
-            return
-        self.before = session.snapshot()
-        try:
-            session.set_field(self.key, self.value)
-        except CratewrightError as exc:
-            session.restore(self.before)
-            self.setObsolete(True)
-            self.page.refresh()
-            self.page.show_field_error(self.key, str(exc))
-            return
-        self.after = session.snapshot()
-        if self.after == self.before:
-            self.setObsolete(True)
-        self.page.refresh()
-
-    def undo(self) -> None:
-        session = self.page.session
-        assert session is not None and self.before is not None
-        session.restore(self.before)
-        self.page.refresh()
-
-
-class MetadataPage(Page):
+class MetadataPage(MetadataSaving, Page):
     """Forms for every metadata field, with provenance, problems, undo/redo and Save.
 
     Signals ``pending_changed(bool)``: whether there are edits not saved yet (typed or
@@ -309,78 +268,6 @@ class MetadataPage(Page):
             return
         self.project_changed(self.state.overview)
 
-    # -- pending edits ---------------------------------------------------------------------
-
-    @property
-    def has_pending_edits(self) -> bool:
-        """Edits not written yet: committed to the session, or still being typed."""
-        if self.session is None:
-            return False
-        typing = any(
-            isinstance(e, TextEditor) and e.uncommitted and e.isEnabled()
-            for e in self.editors.values()
-        )
-        return typing or bool(self.session.changes())
-
-    def pending_files(self) -> list[str]:
-        """Names of the files the pending edits would change."""
-        if self.session is None:
-            return []
-        self.commit_typing()
-        return [change.path.name for change in self.session.changes()]
-
-    def commit_typing(self) -> None:
-        """Turn text still being typed into an edit (one undo step), as Enter would."""
-        for editor in self.editors.values():
-            if isinstance(editor, TextEditor) and editor.uncommitted and editor.isEnabled():
-                editor.commit()
-
-    def discard_edits(self) -> None:
-        """Drop every unsaved edit: the forms show the files as read (undo history cleared)."""
-        if self.session is None:
-            return
-        self.session.restore({p: f.original_text for p, f in self.session.files.items()})
-        for editor in self.editors.values():
-            if isinstance(editor, TextEditor):
-                editor.set_value(None)
-        self.undo_stack.clear()
-        self.refresh()
-
-    def resolve_pending(self, action: str) -> bool:
-        """Before ``action`` loses the edits: True to go on (saved or discarded), False to stay.
-
-        Saving here does not reload the project: the caller is about to open or close it.
-        """
-        if not self.has_pending_edits:
-            return True
-        answer = self.ask_unsaved(action)
-        if answer == "cancel":
-            return False
-        if answer == "discard":
-            self.discard_edits()
-            return True
-        return self.save(reload=False)
-
-    def _loaded(self, session: MetadataSession) -> None:
-        self.session = session
-        self.undo_stack.clear()
-        self._set_enabled(True)
-        self.refresh()
-
-    def _failed(self, error: BaseException, trace: str) -> None:
-        self._set_enabled(False)
-        self.heading.setText("Metadata cannot be read")
-        if isinstance(error, CratewrightError):
-            self._show_message(str(error), error=True)
-        else:
-            self._show_message(f"Internal error: {error}\n{trace}", error=True)
-
-    def prepare_screenshot(self) -> None:
-        """Wait for the files to be read so the forms show the project."""
-        for task in (self._task, self._reload_task):
-            if task is not None and task.running:
-                task.wait()
-
     # -- showing ---------------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -470,102 +357,6 @@ class MetadataPage(Page):
         if pending != self._pending:
             self._pending = pending
             self.pending_changed.emit(pending)
-
-    # -- editing and saving ----------------------------------------------------------------
-
-    def _commit(self, key: str) -> None:
-        if self.session is None or self.view is None:
-            return
-        value = self.editors[key].value()
-        if _normalised(value) == _normalised(self.view.fields[key].value):
-            return
-        self.undo_stack.push(SetFieldCommand(self, key, value))
-
-    def save(self, *, reload: bool = True) -> bool:
-        """Show the diff, write the files, then reload the project for the other pages.
-
-        Text still being typed is committed first (Save works without leaving the field).
-        """
-        if self.session is None:
-            return False
-        self.commit_typing()
-        changes = self.session.changes()
-        if not changes:
-            return False
-        if self.view is not None and self.view.errors:
-            self._show_message(
-                f"Not saved: fix the {len(self.view.errors)} error(s) marked in the forms first.",
-                error=True,
-            )
-            return False
-        if not self.confirm_save(changes):
-            return False
-        try:
-            self.session.save()
-        except FileChangedError as exc:
-            if not self.confirm_overwrite(exc):
-                self._show_message(f"Not saved: {exc.message}", error=True)
-                return False
-            try:
-                self.session.save(overwrite=True)
-            except CratewrightError as again:
-                self._show_message(str(again), error=True)
-                return False
-        except CratewrightError as exc:
-            self._show_message(str(exc), error=True)
-            return False
-        self._show_message("Saved " + ", ".join(c.path.name for c in changes), error=False)
-        self._update_buttons()
-        if reload:
-            self._reload_project()
-        return True
-
-    def _reload_project(self) -> None:
-        path = self.state.project_path
-        if path is None and self.state.overview is not None:
-            path = self.state.overview.root
-        if path is None:
-            return
-        self._reload_task = run_task(
-            lambda sink, cancel: load_overview(path, sink=sink),
-            parent=self,
-            on_success=lambda overview: self._project_reloaded(path, overview),
-            on_failure=lambda error, trace: self._reload_failed(path, error, trace),
-        )
-
-    def _project_reloaded(self, path: Path, overview: ProjectOverview) -> None:
-        self._keep_session_once = True
-        self.state.set_project(path, overview)
-
-    def _reload_failed(self, path: Path, error: BaseException, trace: str) -> None:
-        """The saved project no longer opens: tell the other pages, keep editing here."""
-        if not isinstance(error, CratewrightError):
-            self._failed(error, trace)
-            return
-        self.state.set_project(path, None)
-        self.state.status.emit(f"Project no longer opens: {error.message}")
-
-    def save_dialog(self, changes: Sequence[FileChange]) -> DiffDialog:
-        """The dialog Save shows: the diff, and every file that changes (Cargo.lock too)."""
-        follow_ups = self.session.follow_up_changes() if self.session is not None else []
-        return DiffDialog(changes, self, follow_ups)
-
-    def _ask_save(self, changes: Sequence[FileChange]) -> bool:
-        return self.save_dialog(changes).exec() == QDialog.DialogCode.Accepted
-
-    def _ask_overwrite(self, error: FileChangedError) -> bool:
-        answer = QMessageBox.question(
-            self,
-            "File changed on disk",
-            f"{error.message}.\n\nOverwrite it with your edits?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-
-def _normalised(value: Any) -> Any:
-    return None if value in (None, "", [], {}) else value
 
 
 def _relative(path: Path, base: Path) -> str:
