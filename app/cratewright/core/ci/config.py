@@ -8,7 +8,7 @@ that names the key and lists the allowed values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ __all__ = [
     "Overrides",
     "PlatformConfig",
     "TargetConfig",
+    "github_table",
     "parse_github_config",
 ]
 
@@ -86,8 +87,8 @@ class GitHubCIConfig:
     platforms: Mapping[str, PlatformConfig] = field(default_factory=dict)
 
 
-def _allowed(values: object) -> str:
-    return ", ".join(str(value) for value in values)  # type: ignore[attr-defined]
+def _allowed(values: Iterable[str]) -> str:
+    return ", ".join(values)
 
 
 def _expect_table(value: Any, where: str) -> Mapping[str, Any]:

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def _run(argv: list[str]) -> subprocess.CompletedProcess[str] | str:
         return f"could not run: {exc}"
 
 
-def _with_file(text: str, provider: str, check: object) -> ToolReport:
+def _with_file(text: str, provider: str, check: Callable[[Path], ToolReport]) -> ToolReport:
     """Run ``check(path)`` on ``text`` saved where the tool expects such a file."""
     with tempfile.TemporaryDirectory(prefix="cratewright-ci-") as tmp:
         if provider == "github":
@@ -84,7 +85,7 @@ def _with_file(text: str, provider: str, check: object) -> ToolReport:
             path = Path(tmp) / ".gitlab-ci.yml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        return check(path)  # type: ignore[operator]
+        return check(path)
 
 
 def check_schema(text: str, provider: str) -> ToolReport:
