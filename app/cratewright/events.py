@@ -23,6 +23,7 @@ __all__ = [
     "OutputLine",
     "Progress",
     "Status",
+    "WatchCycle",
     "WheelBuilt",
     "null_sink",
 ]
@@ -103,6 +104,35 @@ class WheelBuilt:
     tag: str
 
 
+@dataclass(frozen=True)
+class WatchCycle:
+    """One cycle of a watch (``develop --watch``, the Build page's "Rebuild on save").
+
+    ``action`` is develop / rebuild / python; ``result`` is installed, failed, cancelled or
+    unchanged (a Python-only change an editable install already serves).
+    """
+
+    number: int
+    trigger: tuple[str, ...]
+    action: str
+    seconds: float
+    result: str
+    detail: str
+    watched_files: int
+
+    def line(self) -> str:
+        """The one line the CLI prints and the GUI shows for this cycle."""
+        what = ", ".join(self.trigger[:3]) + (" …" if len(self.trigger) > 3 else "")
+        cause = f"{what} changed: " if what else ""
+        icon = {"installed": "✅", "failed": "❌", "cancelled": "⏭", "unchanged": "🐍"}
+        timing = f" in {self.seconds:.2f} s" if self.seconds else ""
+        detail = f": {self.detail}" if self.detail else ""
+        return (
+            f"{icon.get(self.result, '👀')} [{self.number}] {cause}{self.action} "
+            f"{self.result}{timing}{detail}; watching {self.watched_files} files"
+        )
+
+
 Event = (
     OutputLine
     | CargoMessage
@@ -112,6 +142,7 @@ Event = (
     | Status
     | Message
     | WheelBuilt
+    | WatchCycle
 )
 EventSink = Callable[[Event], None]
 

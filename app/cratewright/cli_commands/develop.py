@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from cratewright.cli_commands.build import (
     add_bindings_and_profile_args,
@@ -11,7 +13,10 @@ from cratewright.cli_commands.build import (
     cargo_options_from_args,
     split_values,
 )
-from cratewright.events import EventSink
+from cratewright.events import EventSink, Message
+
+if TYPE_CHECKING:
+    from cratewright.core.build.plan import BuildOptions
 
 __all__ = ["ORDER", "register"]
 
@@ -30,15 +35,32 @@ def run(args: argparse.Namespace, sink: EventSink) -> int:
         strip=True if args.strip else None,
         **cargo_options_from_args(args),
     )
-    result = develop(
-        options,
-        environment=args.environment,
-        extras=split_values(args.extras),
-        skip_install=args.skip_install,
-        installer="uv" if args.uv else args.installer,
-        sink=sink,
-    )
+    develop_kwargs = {
+        "environment": args.environment,
+        "extras": split_values(args.extras),
+        "skip_install": args.skip_install,
+        "installer": "uv" if args.uv else args.installer,
+    }
+    if args.watch:
+        return _watch(options, develop_kwargs, sink)
+    result = develop(options, sink=sink, **develop_kwargs)
     print(result.site_packages or result.python_dir or result.environment.prefix, flush=True)
+    return 0
+
+
+def _watch(options: BuildOptions, develop_kwargs: dict[str, Any], sink: EventSink) -> int:
+    """Develop, then rebuild on every save until Ctrl-C (which stops cargo's whole group)."""
+    from cratewright.core.develop.watch import DevelopWatch
+
+    session = DevelopWatch(options, develop_kwargs=develop_kwargs, sink=sink)
+    sink(Message("info", "👀 Watching for changes; press Ctrl-C to stop"))
+    try:
+        session.run(threading.Event())
+    except KeyboardInterrupt:
+        sink(
+            Message("info", f"👋 Watch stopped after {session.cycles} cycles; nothing left running")
+        )
+        return 130
     return 0
 
 
@@ -76,5 +98,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="installer to use (default: pip, uv for uv venvs)",
     )
     add("--uv", action="store_true", help="use uv to install (same as --installer uv)")
+    add(
+        "--watch",
+        action="store_true",
+        help="after installing, rebuild and reinstall whenever a file the build reads is saved "
+        "(Rust sources cargo lists, manifests; Python files of an editable install need no "
+        "rebuild); Ctrl-C stops",
+    )
     add_cargo_args(parser)
     parser.set_defaults(run=run)

@@ -10,7 +10,6 @@ rewritten to mark the install editable and point at the project, as pip does for
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -28,6 +27,7 @@ from packaging.utils import canonicalize_name
 from cratewright.core.build.builder import build_wheels
 from cratewright.core.build.plan import BuildOptions, BuildPlan, plan_build
 from cratewright.core.develop.environment import PythonEnvironment, find_environment
+from cratewright.core.develop.installed_files import update_record, write_into_tree
 from cratewright.core.project.layout import python_files
 from cratewright.core.project.locate import open_project
 from cratewright.core.wheel.writer import WheelWriter
@@ -39,6 +39,7 @@ __all__ = [
     "EditableWheel",
     "build_editable_wheel",
     "develop",
+    "develop_options",
     "requirements_for_extras",
 ]
 
@@ -123,25 +124,6 @@ def _user_python_paths(plan: BuildPlan) -> set[str]:
     return {archive for archive, _ in python_files(plan.layout, plan.project.maturin.exclude)}
 
 
-def _write_into_tree(target: Path, data: bytes, executable: bool) -> None:
-    """Replace a file in the source tree; the old one is unlinked first.
-
-    A running interpreter may have the old native module mapped; unlinking instead of
-    overwriting in place keeps that process from crashing (maturin#758).
-    """
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=target.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        Path(tmp).chmod(0o755 if executable else 0o644)
-        Path(tmp).replace(target)
-    except OSError as exc:
-        raise BuildError(f"Cannot write {target}: {exc.strerror or exc}") from None
-
-
 def _convert(plan: BuildPlan, built: Path, tag: str, out_dir: Path) -> EditableWheel:
     """Turn a normal wheel of a mixed project into its editable counterpart."""
     layout = plan.layout
@@ -164,7 +146,7 @@ def _convert(plan: BuildPlan, built: Path, tag: str, out_dir: Path) -> EditableW
                     continue  # served from the source tree through the .pth
                 elif PurePosixPath(name).parts[0] == top:
                     target = python_dir / name
-                    _write_into_tree(target, wheel.read(info), executable)
+                    write_into_tree(target, wheel.read(info), executable)
                     native.append(target)
                 else:
                     writer.add_bytes(name, wheel.read(info), executable=executable)
@@ -290,18 +272,21 @@ def _mark_editable(
         target = site / dist_info / "direct_url.json"
         if target.parent.is_dir():
             data = {"dir_info": {"editable": True}, "url": project_dir.resolve().as_uri()}
+            text = json.dumps(data).encode("utf-8")
             tmp = target.with_name(".direct_url.json.tmp")
             try:
-                tmp.write_text(json.dumps(data), encoding="utf-8")
+                tmp.write_bytes(text)
                 tmp.replace(target)
-            except OSError as exc:
+                update_record(site, dist_info, {f"{dist_info}/direct_url.json": text})
+            except (OSError, BuildError) as exc:
                 sink(Message("warning", f"⚠️ Warning: failed to set package as editable: {exc}"))
             return site
     sink(Message("warning", f"⚠️ Warning: {dist_info} not found after installing"))
     return None
 
 
-def _develop_options(options: BuildOptions, env: PythonEnvironment, out: Path) -> BuildOptions:
+def develop_options(options: BuildOptions, env: PythonEnvironment, out: Path) -> BuildOptions:
+    """The build options develop uses: one wheel for ``env``'s interpreter, no audit."""
     profile = options.profile
     if not options.release and profile is None:
         maturin = open_project(options.manifest_path, cwd=options.cwd).maturin
@@ -348,7 +333,7 @@ def develop(
     sink(Message("info", f"🐍 Using environment {env.prefix} ({env.origin})"))
     chosen = None if skip_install else _choose_installer(installer, env)
     with tempfile.TemporaryDirectory(prefix="cratewright-develop-") as scratch:
-        plan = plan_build(_develop_options(options, env, Path(scratch)), sink=sink)
+        plan = plan_build(develop_options(options, env, Path(scratch)), sink=sink)
         if chosen is not None and plan.metadata.requires_dist:
             requirements = requirements_for_extras(plan.metadata.requires_dist, extras)
             sink(Status(f"Installing {len(requirements)} dependencies with {chosen.name}"))
