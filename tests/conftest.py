@@ -37,6 +37,7 @@ BUILDABLE_CRATES = (
     "workspace-abi3-sibling",
     "workspace-bin-sibling",
     "include-out-dir",
+    "uniffi-workspace",
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import zipfile
@@ -92,3 +93,31 @@ def test_out_dir_include_without_build_script_is_one_clear_error(tmp_path: Path)
         "Make sure the crate has a build script (build.rs)."
     )
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def _path_without_uniffi_bindgen() -> dict[str, str]:
+    folders = [p for p in os.environ["PATH"].split(os.pathsep)
+               if p and not (Path(p) / "uniffi-bindgen").exists()]  # fmt: skip
+    return {**os.environ, "PATH": os.pathsep.join(folders)}
+
+
+def test_uniffi_uses_the_workspace_bindgen_and_says_so(tmp_path: Path) -> None:
+    """With no uniffi-bindgen on PATH, the workspace's own bin target generates the bindings."""
+    env = _path_without_uniffi_bindgen()
+    proc = run_cratewright("build", "-m", TEST_CRATES / "uniffi-workspace", "-o", tmp_path,
+                           env=env)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        "🧬 Generating the Python bindings with the uniffi-bindgen bin target of workspace "
+        "member uniffi-bindgen" in proc.stderr
+    )
+    assert "uniffi_greeter/uniffi_greeter.py" in zipfile.ZipFile(_only_wheel(tmp_path)).namelist()
+    pure = run_cratewright("build", "-m", TEST_CRATES / "uniffi-pure", "-o", tmp_path / "pure")
+    assert pure.returncode == 0, pure.stderr
+    assert "🧬 Generating the Python bindings with uniffi-bindgen at /" in pure.stderr
+    assert "(the workspace has no uniffi-bindgen bin target)" in pure.stderr
+
+
+def _only_wheel(folder: Path) -> Path:
+    (wheel,) = folder.glob("*.whl")
+    return wheel
