@@ -38,6 +38,7 @@ BUILDABLE_CRATES = (
     "workspace-bin-sibling",
     "include-out-dir",
     "uniffi-workspace",
+    "cffi-edition2024",
 )
 
 

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import tomli_w
 
+from cratewright.core.build.cbindgen import find_cbindgen
 from cratewright.core.build.compile import CompiledArtifacts
 from cratewright.core.build.plan import BuildPlan, WheelJob
 from cratewright.core.project.locate import read_toml
-from cratewright.core.tools import find_tool, run_tool
+from cratewright.core.tools import run_tool
 from cratewright.core.wheel.writer import WheelWriter
 from cratewright.errors import BuildError
 from cratewright.events import EventSink, Message
@@ -82,13 +83,11 @@ def generate_header(crate_dir: Path, target_dir: Path, workdir: Path, sink: Even
     config_path = workdir / "cbindgen.toml"
     config_path.write_text(tomli_w.dumps(config), encoding="utf-8")
     header = workdir / "header.h"
-    cbindgen = find_tool(
-        "cbindgen", hint="install it with `apt-get install cbindgen` or `cargo install cbindgen`"
-    )
+    cbindgen = find_cbindgen(sink=sink)
     run_tool(
-        [cbindgen, "--config", str(config_path), "--lang", "c", "--output", str(header),
+        [str(cbindgen.path), "--config", str(config_path), "--lang", "c", "--output", str(header),
          str(crate_dir)],
-        what="cbindgen",
+        what=f"cbindgen {cbindgen.version_text}",
         cwd=crate_dir,
     )  # fmt: skip
     return header
