@@ -39,21 +39,23 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)
 class ConsoleSink:
     """Prints engine events to stderr the way maturin's console output reads.
 
-    Colours are kept only on a terminal; cargo's progress counter is drawn in place on a
-    terminal and left out of logs, so CI output stays readable.
+    Colours are kept only on a terminal (or with ``--color always``); cargo's progress
+    counter is drawn in place on a terminal and left out of logs, so CI output stays readable.
     """
 
-    def __init__(self, stream: TextIO, *, quiet: bool = False) -> None:
+    def __init__(self, stream: TextIO, *, quiet: bool = False, color: str | None = None) -> None:
         self._stream = stream
         self._quiet = quiet
         self._tty = stream.isatty()
+        # --color always|never overrides the terminal check, as cargo's and maturin's do
+        self._colour = self._tty if color in (None, "auto") else color == "always"
         self._progress_shown = False
 
     def _write(self, text: str) -> None:
         if self._progress_shown:
             self._stream.write("\r\x1b[K")
             self._progress_shown = False
-        self._stream.write((text if self._tty else _ANSI.sub("", text)) + "\n")
+        self._stream.write((text if self._colour else _ANSI.sub("", text)) + "\n")
         self._stream.flush()
 
     def __call__(self, event: Event) -> None:
@@ -234,7 +236,9 @@ def _main(argv: list[str]) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    sink = ConsoleSink(sys.stderr, quiet=getattr(args, "quiet", False))
+    sink = ConsoleSink(
+        sys.stderr, quiet=getattr(args, "quiet", False), color=getattr(args, "color", None)
+    )
     try:
         return int(args.run(args, sink))
     except BuildCancelled as exc:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cratewright.core.wheel.writer import COMPRESSION_METHODS
 from cratewright.events import EventSink
 
 if TYPE_CHECKING:
@@ -44,6 +45,12 @@ def add_bindings_and_profile_args(parser: argparse.ArgumentParser) -> None:
     )
     add("-r", "--release", action="store_true", help="build with the release profile")
     add("--profile", help="build with the given cargo profile")
+    add(
+        "--pgo",
+        action="store_true",
+        help="profile-guided optimization with [tool.maturin] pgo-command (env MATURIN_PGO); "
+        "refused when no llvm-profdata matches rustc's LLVM",
+    )
 
 
 def add_cargo_args(parser: argparse.ArgumentParser, *, generate_stubs_flag: bool = True) -> None:
@@ -75,12 +82,90 @@ def add_cargo_args(parser: argparse.ArgumentParser, *, generate_stubs_flag: bool
     )
     add("-q", "--quiet", action="store_true", help="do not print cargo log messages")
     add("-v", "--verbose", action="count", default=0, help="use verbose output (-vv very verbose)")
+    add(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="number of parallel jobs (cargo's default: CPUs)",
+    )
+    add(
+        "--target-dir", type=Path, metavar="DIRECTORY", help="directory for all generated artifacts"
+    )
+    add(
+        "--ignore-rust-version",
+        action="store_true",
+        help="ignore `rust-version` specification in packages",
+    )
+    add("--timings", action="store_true", help="write cargo's build timing report")
+    add(
+        "--future-incompat-report",
+        action="store_true",
+        help="output a future incompatibility report at the end of the build",
+    )
+    add(
+        "--color",
+        choices=["auto", "always", "never"],
+        metavar="WHEN",
+        help="coloring: auto, always, never",
+    )
+    add(
+        "-Z",
+        dest="unstable_flags",
+        action="append",
+        default=[],
+        metavar="FLAG",
+        help="unstable (nightly-only) flags to cargo",
+    )
+    add(
+        "--include-debuginfo",
+        action="store_true",
+        help="include the separate debug info file (.dwp) in the wheel "
+        "(builds with split-debuginfo=packed)",
+    )
+    add(
+        "--sbom-include",
+        nargs="+",
+        action="extend",
+        default=[],
+        type=Path,
+        metavar="SBOM_INCLUDE",
+        help="additional SBOM files for .dist-info/sboms",
+    )
+    add(
+        "--compression-method",
+        choices=COMPRESSION_METHODS,
+        default="deflated",
+        help="zip compression method (zstd needs Python 3.14)",
+    )
+    add("--compression-level", type=int, help="zip compression level (default: the method's)")
+    add(
+        "--compression-enable-large-file-support",
+        action="store_true",
+        help="write zip64 records so members may exceed 4 GiB",
+    )
     add("args", nargs="*", help="rustc flags, after --")
 
 
 def cargo_options_from_args(args: argparse.Namespace) -> dict[str, Any]:
-    """BuildOptions fields for the flags of :func:`add_cargo_args`."""
+    """BuildOptions fields for the flags of :func:`add_cargo_args` (and ``--pgo``)."""
+    from cratewright.core.wheel.writer import WheelCompression
+
     return {
+        "jobs": args.jobs,
+        "target_dir": args.target_dir,
+        "ignore_rust_version": args.ignore_rust_version,
+        "timings": args.timings,
+        "future_incompat_report": args.future_incompat_report,
+        "unstable_flags": tuple(args.unstable_flags),
+        "include_debuginfo": args.include_debuginfo,
+        "sbom_include": tuple(args.sbom_include),
+        "compression": WheelCompression(
+            method=args.compression_method,
+            level=args.compression_level,
+            large_files=args.compression_enable_large_file_support,
+        ),
+        "pgo": getattr(args, "pgo", False),
         "features": split_values(args.features),
         "all_features": args.all_features,
         "no_default_features": args.no_default_features,

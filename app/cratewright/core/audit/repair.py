@@ -34,7 +34,7 @@ from cratewright.core.audit.repair_sbom import AUDITWHEEL_SBOM, auditwheel_sbom
 from cratewright.core.audit.report import audit_path, platform_tag_for
 from cratewright.core.audit.resolve import Location, expand_origin
 from cratewright.core.audit.wheelfile import WheelArchive, parse_wheel_name
-from cratewright.core.wheel.writer import zip_date_time
+from cratewright.core.wheel.writer import WheelCompression, zip_date_time
 from cratewright.errors import AuditError, BuildCancelled, ConfigError
 from cratewright.events import CancelToken, EventSink, Message, Status, null_sink
 
@@ -324,6 +324,24 @@ def _with_member(meta: list[str], member: str | None) -> list[str]:
     return [*meta[:at], member, *meta[at:]]
 
 
+def _write_member(
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    data: bytes,
+    settings: WheelCompression,
+    method: int,
+) -> None:
+    """One member with the build's compression (``--compression-*``), as the wheel had it."""
+    info.compress_type = method
+    info.file_size = len(data)
+    if hasattr(info, "compress_level"):  # Python 3.13+
+        info.compress_level = settings.level
+    else:
+        info._compresslevel = settings.level
+    with zf.open(info, "w", force_zip64=settings.large_files) as out:
+        out.write(data)
+
+
 def _write_wheel(
     archive: WheelArchive,
     names: list[str],
@@ -333,7 +351,10 @@ def _write_wheel(
     out: Path,
     cancel: CancelToken | None,
     sbom: str | None = None,
+    compression: WheelCompression | None = None,
 ) -> Path:
+    settings = compression or WheelCompression()
+    method = settings.zip_method()
     dist_info = archive.dist_info
     record_name = f"{dist_info}/RECORD"
     wheel_name = f"{dist_info}/WHEEL"
@@ -350,7 +371,7 @@ def _write_wheel(
     final = out / plan.filename
     fd, temp = tempfile.mkstemp(prefix=f".{plan.filename}.", suffix=".tmp", dir=out)
     try:
-        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", method) as zf:
             record = []
             for name in order:
                 if cancel is not None and cancel.cancelled:
@@ -365,15 +386,13 @@ def _write_wheel(
                     mode = 0o755 if name in libraries else 0o644
                     info.external_attr = (stat.S_IFREG | mode) << 16
                 info.create_system = 3
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, data)
+                _write_member(zf, info, data, settings, method)
                 record.append(f"{name},{_record_hash(hashlib.sha256(data).digest())},{len(data)}")
             record.append(f"{record_name},,")
             info = zipfile.ZipInfo(record_name, date_time=date_time)
             info.external_attr = (stat.S_IFREG | 0o644) << 16
             info.create_system = 3
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, ("\n".join(record) + "\n").encode("utf-8"))
+            _write_member(zf, info, ("\n".join(record) + "\n").encode("utf-8"), settings, method)
             fh.flush()
             os.fsync(fh.fileno())
         Path(temp).chmod(0o644)  # mkstemp makes 0600; a wheel is an ordinary readable file
@@ -395,6 +414,7 @@ def repair_wheel(
     sink: EventSink = null_sink,
     cancel: CancelToken | None = None,
     extra_search_dirs: Sequence[Path | str] = (),
+    compression: WheelCompression | None = None,
 ) -> RepairResult:
     """Bundle the wheel's external libraries and write the repaired wheel into ``out_dir``.
 
@@ -410,6 +430,8 @@ def repair_wheel(
         extra_search_dirs: Host directories searched for libraries after the usual ones
             (the build's ``cargo:rustc-link-search`` directories); unused when ``report``
             is given, since the report already resolved every library.
+        compression: The zip compression of the repaired wheel (the build's
+            ``--compression-*``); deflate by default.
 
     Raises:
         AuditError: The wheel is unreadable, cannot reach the policy, or patchelf failed.
@@ -435,7 +457,9 @@ def repair_wheel(
         sbom = _write_os_package_sbom(archive, plan, scratch, sink) if os_package_sbom else None
         if cancel is not None and cancel.cancelled:
             raise BuildCancelled("Repair cancelled; no wheel was written.")
-        path = _write_wheel(archive, names, added, scratch, plan, Path(out_dir), cancel, sbom)
+        path = _write_wheel(
+            archive, names, added, scratch, plan, Path(out_dir), cancel, sbom, compression
+        )
     sink(Message("info", f"🩹 Repaired wheel ({plan.policy}) written to {path}"))
     return RepairResult(path=path, plan=plan)
 

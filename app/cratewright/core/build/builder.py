@@ -84,6 +84,17 @@ def _add_data_dir(writer: WheelWriter, data: Path) -> None:
             writer.add_file(f"{writer.data_dir}/{relative}", path.resolve())
 
 
+def _add_debuginfo(writer: WheelWriter, compiled: CompiledArtifacts, sink: EventSink) -> None:
+    """``--include-debuginfo``: each ``.dwp`` next to its native file, as ``<file>.dwp``.
+
+    That is the name gdb and lldb look for beside a binary, so debuggers find it installed.
+    """
+    for native, dwp in compiled.debuginfo:
+        for archive_path in writer.archive_paths_of(native):
+            sink(Message("info", f"🐛 Including debug info {dwp.name} as {archive_path}.dwp"))
+            writer.add_file(f"{archive_path}.dwp", dwp, executable=False)
+
+
 def _add_dist_info(writer: WheelWriter, plan: BuildPlan) -> None:
     metadata = plan.metadata
     writer.add_dist_info("METADATA", metadata.render().encode("utf-8"))
@@ -94,9 +105,17 @@ def _add_dist_info(writer: WheelWriter, plan: BuildPlan) -> None:
         writer.add_dist_info(
             f"licenses/{license_file.archive_name}", license_file.source.read_bytes()
         )
-    crate = plan.cargo_metadata.root_package["name"]
-    sbom = cyclonedx_sbom(plan.cargo_metadata.raw, plan.cargo_metadata.root_id)
-    writer.add_dist_info(f"sboms/{sbom_file_name(crate)}", sbom)
+    if plan.sbom.rust:
+        crate = plan.cargo_metadata.root_package["name"]
+        sbom = cyclonedx_sbom(plan.cargo_metadata.raw, plan.cargo_metadata.root_id)
+        writer.add_dist_info(f"sboms/{sbom_file_name(crate)}", sbom)
+    for extra in plan.sbom.include:
+        if not extra.is_file():
+            raise ProjectError(f"SBOM file {extra} (sbom include / --sbom-include) does not exist")
+        name = f"sboms/{extra.name}"
+        if f"{writer.dist_info}/{name}" in writer:
+            raise ProjectError(f"Two SBOM files are named {extra.name}; each needs its own name")
+        writer.add_dist_info(name, extra.read_bytes())
 
 
 def _write_wheel(
@@ -110,7 +129,9 @@ def _write_wheel(
     out_dir: Path | None = None,
 ) -> Path:
     metadata = plan.metadata
-    writer = WheelWriter(metadata.dist_name, metadata.escaped_version, [tag])
+    writer = WheelWriter(
+        metadata.dist_name, metadata.escaped_version, [tag], settings=plan.compression
+    )
     with tempfile.TemporaryDirectory(prefix="cratewright-") as scratch:
         for archive_path, source in python_files(plan.layout, plan.project.maturin.exclude):
             writer.add_file(archive_path, source)
@@ -121,6 +142,7 @@ def _write_wheel(
         )
         for archive_path, source in out_dir_files(plan, compiled.out_dirs, sink=sink):
             writer.add_file(archive_path, source)
+        _add_debuginfo(writer, compiled, sink)
         if plan.layout.data is not None:
             _add_data_dir(writer, plan.layout.data)
         _add_dist_info(writer, plan)
@@ -155,6 +177,8 @@ def _write_repaired(
             sink=sink,
             cancel=cancel,
             extra_search_dirs=compiled.link_search_dirs,
+            os_package_sbom=plan.sbom.auditwheel,
+            compression=plan.compression,
         )
         return repaired.path
 

@@ -53,12 +53,14 @@ class CompiledArtifacts:
             link a dylib, in cargo's order, de-duplicated; the audit searches them last so a
             shared library a ``-sys`` crate built into OUT_DIR can be bundled (maturin does
             the same).
+        debuginfo: (native file, its ``.dwp``) for ``--include-debuginfo`` builds.
     """
 
     library: Path | None
     binaries: tuple[tuple[str, Path], ...]
     out_dirs: dict[str, Path]
     link_search_dirs: tuple[Path, ...] = ()
+    debuginfo: tuple[tuple[Path, Path], ...] = ()
 
     @property
     def elf_files(self) -> list[Path]:
@@ -105,6 +107,7 @@ def cargo_rustc_args(
         # zig builds always name the target: their own output folder, linked by zig only.
         args += ["--target", plan.target.triple]
     args += list(plan.cargo_flags if job is None else plan.job_cargo_flags(job))
+    args += list(plan.cargo_build_flags)
     if plan.quiet:
         args.append("--quiet")
     args += ["-v"] * min(plan.verbose, 2)
@@ -120,6 +123,9 @@ def cargo_rustc_args(
 def cargo_env(plan: BuildPlan, job: WheelJob) -> dict[str, str]:
     """Environment for cargo: the pyo3 variables that pick the target interpreter."""
     env: dict[str, str] = {}
+    if plan.include_debuginfo and not plan.strip:
+        # maturin: separate debug info files (.dwp on Linux) that the wheel then carries
+        env[f"CARGO_PROFILE_{_profile_env(plan.profile)}_SPLIT_DEBUGINFO"] = "packed"
     interp = job.interpreter
     if plan.bindings.uses_pyo3 and plan.bindings.kind == "pyo3":
         env["PYO3_BUILD_EXTENSION_MODULE"] = "1"
@@ -129,6 +135,11 @@ def cargo_env(plan: BuildPlan, job: WheelJob) -> dict[str, str]:
             env["PYO3_ENVIRONMENT_SIGNATURE"] = interp.environment_signature
         env["PYTHON_SYS_EXECUTABLE"] = str(interp.executable)
     return env
+
+
+def _profile_env(profile: str) -> str:
+    """cargo's environment spelling of a profile name (``dev`` -> ``DEV``, ``my-p`` -> ``MY_P``)."""
+    return profile.upper().replace("-", "_")
 
 
 def _first_error(result: CargoResult) -> str:
@@ -141,17 +152,19 @@ def _first_error(result: CargoResult) -> str:
 
 def _collect(
     plan: BuildPlan, result: CargoResult, target: CargoTarget
-) -> tuple[Path | None, Path | None]:
+) -> tuple[Path | None, Path | None, Path | None]:
+    """(library, binary, its .dwp) that cargo reported for ``target``."""
     root = plan.cargo_metadata.root_id
     for artifact in result.artifacts:
         if artifact.package_id != root or artifact.target_name != target.name:
             continue
+        dwp = next((Path(f) for f in artifact.filenames if f.endswith(".dwp")), None)
         if artifact.executable:
-            return None, Path(artifact.executable)
+            return None, Path(artifact.executable), dwp
         for filename in artifact.filenames:
             if filename.endswith((".so", ".dylib", ".dll")):
-                return Path(filename), None
-    return None, None
+                return Path(filename), None, dwp
+    return None, None, None
 
 
 def _compiled_features(plan: BuildPlan, result: CargoResult) -> dict[str, tuple[str, ...]]:
@@ -231,6 +244,7 @@ def compile_job(
     binaries: list[tuple[str, Path]] = []
     out_dirs: dict[str, Path] = {}
     search_dirs: dict[Path, None] = {}
+    debuginfo: list[tuple[Path, Path]] = []
     crate = plan.cargo_metadata.root_package["name"]
     for target in _build_targets(plan):
         if job.interpreter is not None:
@@ -251,7 +265,9 @@ def compile_job(
             if script.get("out_dir"):
                 out_dirs[package] = Path(script["out_dir"])
         search_dirs.update(dict.fromkeys(link_search_dirs(result.build_scripts)))
-        lib, binary = _collect(plan, result, target)
+        lib, binary, dwp = _collect(plan, result, target)
+        if plan.include_debuginfo and dwp is not None and (binary or lib) is not None:
+            debuginfo.append((binary or lib, dwp))  # type: ignore[arg-type]
         if binary is not None:
             binaries.append((target.name, binary))
         elif lib is not None:
@@ -267,4 +283,5 @@ def compile_job(
         binaries=tuple(binaries),
         out_dirs=out_dirs,
         link_search_dirs=tuple(search_dirs),
+        debuginfo=tuple(debuginfo),
     )

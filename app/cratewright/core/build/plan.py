@@ -15,6 +15,7 @@ from pathlib import Path
 
 from cratewright.core.audit.pypi_tags import rust_target_supported_by_pypi
 from cratewright.core.audit.verdict import parse_compatibility
+from cratewright.core.build.pgo import check_pgo
 from cratewright.core.build.rust_target import RustTarget, host_target, parse_target
 from cratewright.core.build.zig import default_zig_compatibility, require_zig
 from cratewright.core.cargo.metadata import CargoMetadata, load_cargo_metadata
@@ -36,7 +37,8 @@ from cratewright.core.project.conditional_features import (
 )
 from cratewright.core.project.layout import ProjectLayout
 from cratewright.core.project.locate import Project, open_project
-from cratewright.core.project.maturin_config import AUDITWHEEL_MODES
+from cratewright.core.project.maturin_config import AUDITWHEEL_MODES, SbomConfig
+from cratewright.core.wheel.writer import WheelCompression
 from cratewright.errors import ConfigError, InterpreterError
 from cratewright.events import EventSink, Message, null_sink
 
@@ -78,6 +80,16 @@ class BuildOptions:
     cwd: Path | None = None
     zig: bool = False
     generate_stubs: bool = False
+    jobs: int | None = None
+    target_dir: Path | None = None
+    ignore_rust_version: bool = False
+    timings: bool = False
+    future_incompat_report: bool = False
+    unstable_flags: tuple[str, ...] = ()
+    include_debuginfo: bool = False
+    sbom_include: tuple[Path, ...] = ()
+    compression: WheelCompression = field(default_factory=WheelCompression)
+    pgo: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,11 +137,16 @@ class BuildPlan:
     zig: bool = False
     pypi_validation: bool = False
     generate_stubs: bool = False
+    cargo_build_flags: tuple[str, ...] = ()
+    target_dir_override: Path | None = None
+    compression: WheelCompression = field(default_factory=WheelCompression)
+    sbom: SbomConfig = field(default_factory=SbomConfig)
+    include_debuginfo: bool = False
 
     @property
     def target_dir(self) -> Path:
-        """cargo's target directory (shared by every job of the plan)."""
-        return self.cargo_metadata.target_directory
+        """cargo's target directory (shared by every job of the plan); ``--target-dir`` wins."""
+        return self.target_dir_override or self.cargo_metadata.target_directory
 
     def job_cargo_flags(self, job: WheelJob) -> tuple[str, ...]:
         """The cargo flags to compile ``job`` with: ``cargo_flags`` plus its own features.
@@ -168,6 +185,33 @@ def _cargo_flags(options: BuildOptions, project: Project) -> tuple[str, ...]:
     for value in options.cargo_config or maturin.config:
         flags += ["--config", value]
     return tuple(flags)
+
+
+def _cargo_build_flags(
+    options: BuildOptions, project: Project, target_dir: Path | None
+) -> tuple[str, ...]:
+    """Flags only ``cargo rustc`` takes (not ``cargo metadata``), passed through as maturin does."""
+    flags: list[str] = []
+    if options.jobs is not None:
+        flags += ["--jobs", str(options.jobs)]
+    if target_dir is not None:
+        flags += ["--target-dir", str(target_dir)]
+    if options.ignore_rust_version:
+        flags.append("--ignore-rust-version")
+    if options.timings:
+        flags.append("--timings")
+    if options.future_incompat_report:
+        flags.append("--future-incompat-report")
+    for flag in options.unstable_flags or project.maturin.unstable_flags:
+        flags += ["-Z", flag]
+    return tuple(flags)
+
+
+def _sbom(options: BuildOptions, project: Project, base: Path) -> SbomConfig:
+    """``[tool.maturin.sbom]`` plus ``--sbom-include`` (CLI paths are relative to the cwd)."""
+    config = project.maturin.sbom
+    extra = tuple((base / path).resolve() for path in options.sbom_include)
+    return replace(config, include=config.include + extra)
 
 
 def _conditional_features(options: BuildOptions, project: Project) -> tuple[Mapping[str, str], ...]:
@@ -334,9 +378,11 @@ def plan_build(options: BuildOptions, *, sink: EventSink = null_sink) -> BuildPl
             f"Cross-compiling {bindings.label} bindings for {target.triple} is not supported yet; "
             "the target interpreter cannot run on this machine"
         )
-    out_dir = options.out or (cargo.target_directory / "wheels")
     base = options.cwd or Path.cwd()
     compatibility = _compatibility(options, project, target)
+    target_dir = (base / options.target_dir).resolve() if options.target_dir else None
+    out_dir = options.out or ((target_dir or cargo.target_directory) / "wheels")
+    check_pgo(options.pgo, project.maturin.pgo_command, sink=sink)
     return BuildPlan(
         project=project,
         cargo_metadata=cargo,
@@ -357,4 +403,15 @@ def plan_build(options: BuildOptions, *, sink: EventSink = null_sink) -> BuildPl
         quiet=options.quiet,
         zig=options.zig,
         generate_stubs=options.generate_stubs,
+        cargo_build_flags=_cargo_build_flags(options, project, target_dir),
+        target_dir_override=target_dir,
+        compression=_checked(options.compression),
+        sbom=_sbom(options, project, base),
+        include_debuginfo=options.include_debuginfo,
     )
+
+
+def _checked(compression: WheelCompression) -> WheelCompression:
+    """Fail before compiling when this Python cannot write the requested compression."""
+    compression.check()
+    return compression

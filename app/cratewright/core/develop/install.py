@@ -131,7 +131,9 @@ def _convert(plan: BuildPlan, built: Path, tag: str, out_dir: Path) -> EditableW
     python_dir = layout.python_dir.resolve()
     top = layout.module_name.split(".")[0]
     user_paths = _user_python_paths(plan)
-    writer = WheelWriter(metadata.dist_name, metadata.escaped_version, [tag])
+    writer = WheelWriter(
+        metadata.dist_name, metadata.escaped_version, [tag], settings=plan.compression
+    )
     native: list[Path] = []
     try:
         with zipfile.ZipFile(built) as wheel:

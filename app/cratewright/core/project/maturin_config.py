@@ -21,6 +21,7 @@ __all__ = [
     "GlobPattern",
     "MaturinConfig",
     "OutDirSource",
+    "SbomConfig",
     "parse_maturin_config",
 ]
 
@@ -71,6 +72,20 @@ class GlobPattern:
 
 
 @dataclass(frozen=True)
+class SbomConfig:
+    """``[tool.maturin.sbom]``: which SBOMs go into ``<dist-info>/sboms/`` (PEP 770).
+
+    ``rust``: the CycloneDX SBOM of the crate's dependency graph; ``auditwheel``: the one
+    naming the OS packages of libraries a repair bundles; ``include``: more SBOM files, by
+    their file name (paths relative to pyproject.toml, or the cwd for ``--sbom-include``).
+    """
+
+    rust: bool = True
+    auditwheel: bool = True
+    include: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
 class MaturinConfig:
     """The ``[tool.maturin]`` table; ``None`` means "not set", so the CLI default applies."""
 
@@ -97,6 +112,9 @@ class MaturinConfig:
     unstable_flags: tuple[str, ...] = ()
     rustc_args: tuple[str, ...] = ()
     sdist_generator: str = "cargo"
+    sbom: SbomConfig = field(default_factory=SbomConfig)
+    use_base_python: bool = False
+    pgo_command: str | None = None
     unknown_keys: tuple[str, ...] = field(default=())
 
 
@@ -176,6 +194,27 @@ def _features(table: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[Mapping[
     return tuple(plain), tuple(conditional)
 
 
+def _sbom(table: Mapping[str, Any], base_dir: Path) -> SbomConfig:
+    value = table.get("sbom")
+    if value is None:
+        return SbomConfig()
+    _expect(value, dict, "sbom", "a table {rust, auditwheel, include}")
+    unknown = sorted(set(value) - {"rust", "auditwheel", "include"})
+    if unknown:
+        raise ConfigError(
+            f"[tool.maturin] sbom has unknown key(s) {', '.join(unknown)}; "
+            "expected rust, auditwheel, include"
+        )
+    rust = _opt(value, "rust", bool, "true or false")
+    auditwheel = _opt(value, "auditwheel", bool, "true or false")
+    include = tuple(base_dir / path for path in _str_list(value, "include"))
+    return SbomConfig(
+        rust=True if rust is None else rust,
+        auditwheel=True if auditwheel is None else auditwheel,
+        include=include,
+    )
+
+
 def _choice(table: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> str | None:
     value = _opt(table, key, str, "a string")
     if value is not None and value not in allowed:
@@ -227,5 +266,8 @@ def parse_maturin_config(table: Mapping[str, Any] | None, base_dir: Path) -> Mat
         unstable_flags=_str_list(table, "unstable-flags"),
         rustc_args=_str_list(table, "rustc-args"),
         sdist_generator=_choice(table, "sdist-generator", ("cargo", "git")) or "cargo",
+        sbom=_sbom(table, base_dir),
+        use_base_python=bool(_opt(table, "use-base-python", bool, "true or false")),
+        pgo_command=_opt(table, "pgo-command", str, "a string"),
         unknown_keys=tuple(sorted(set(table) - _KNOWN_KEYS)),
     )

@@ -24,6 +24,7 @@ import contextlib
 import hashlib
 import os
 import stat
+import sys
 import tempfile
 import time
 import zipfile
@@ -36,6 +37,8 @@ from cratewright import __version__
 from cratewright.errors import BuildError, ConfigError
 
 __all__ = [
+    "COMPRESSION_METHODS",
+    "WheelCompression",
     "WheelWriter",
     "compress_tags",
     "expand_tag",
@@ -50,6 +53,63 @@ _LEVEL_RANGES = {
     zipfile.ZIP_DEFLATED: range(0, 10),
     zipfile.ZIP_BZIP2: range(1, 10),
 }
+if getattr(zipfile, "ZIP_ZSTANDARD", None) is not None:
+    _LEVEL_RANGES[zipfile.ZIP_ZSTANDARD] = range(-7, 23)  # type: ignore[attr-defined]
+
+
+COMPRESSION_METHODS = ("deflated", "stored", "bzip2", "zstd")
+# Python's zipfile writes Zstandard (zip method 93) from 3.14 on (PEP 784).
+_ZSTD = getattr(zipfile, "ZIP_ZSTANDARD", None)
+
+
+@dataclass(frozen=True)
+class WheelCompression:
+    """maturin's ``--compression-method/-level/-enable-large-file-support`` for one wheel.
+
+    ``large_files`` writes zip64 records for every member (as maturin's flag does), so a
+    member may exceed 4 GiB; Python would otherwise only add them to members it knows are big.
+    """
+
+    method: str = "deflated"
+    level: int | None = None
+    large_files: bool = False
+
+    def zip_method(self) -> int:
+        """The zipfile constant; a method this Python cannot write is a ConfigError, never a
+        silent fallback to another method."""
+        if self.method == "deflated":
+            return zipfile.ZIP_DEFLATED
+        if self.method == "stored":
+            return zipfile.ZIP_STORED
+        if self.method == "bzip2":
+            return zipfile.ZIP_BZIP2
+        if self.method == "zstd":
+            if _ZSTD is None:
+                raise ConfigError(
+                    "--compression-method zstd needs Python 3.14 or newer (its zipfile writes "
+                    f"Zstandard); cratewright runs on Python {sys.version.split()[0]}",
+                    hint="use deflated (the default, readable by every installer) or run "
+                    "cratewright with Python 3.14",
+                )
+            return int(_ZSTD)
+        raise ConfigError(
+            f"Unknown compression method {self.method!r}; use one of "
+            + ", ".join(COMPRESSION_METHODS)
+        )
+
+    def check(self) -> None:
+        """Raise the ConfigError :class:`WheelWriter` would, before anything is compiled."""
+        method = self.zip_method()
+        if method == zipfile.ZIP_STORED:
+            if self.level not in (None, 0):
+                raise ConfigError("The stored compression method takes no compression level")
+            return
+        levels = _LEVEL_RANGES[method]
+        if self.level is not None and self.level not in levels:
+            raise ConfigError(
+                f"Invalid compression level {self.level} for {self.method}: use "
+                f"{levels.start} to {levels.stop - 1}"
+            )
 
 
 def source_date_epoch(environ: Mapping[str, str] | None = None) -> int | None:
@@ -224,6 +284,8 @@ class WheelWriter:
         compression: ``zipfile.ZIP_DEFLATED`` (default, like maturin), ``ZIP_STORED`` or
             ``ZIP_BZIP2``.
         compresslevel: compression level; None for the method's default (deflate: 6).
+        force_zip64: write zip64 records for every member (large-file support).
+        settings: a :class:`WheelCompression`; overrides the three arguments above.
 
     Raises:
         BuildError: a malformed tag or name.
@@ -240,7 +302,12 @@ class WheelWriter:
         root_is_purelib: bool = False,
         compression: int = zipfile.ZIP_DEFLATED,
         compresslevel: int | None = None,
+        force_zip64: bool = False,
+        settings: WheelCompression | None = None,
     ) -> None:
+        if settings is not None:
+            compression, compresslevel = settings.zip_method(), settings.level
+            force_zip64 = settings.large_files
         for label, value in (("distribution name", dist_name), ("version", version)):
             if not value or any(ch in value for ch in "-/\\ \t\n"):
                 raise BuildError(f"Invalid {label} {value!r} for a wheel file name")
@@ -267,6 +334,7 @@ class WheelWriter:
         self.root_is_purelib = root_is_purelib
         self.compression = compression
         self.compresslevel = compresslevel
+        self.force_zip64 = force_zip64
         self._entries: dict[str, _Entry] = {}
 
     @property
@@ -327,6 +395,11 @@ class WheelWriter:
             f"File {archive_path} was already added from {previous.source}, "
             f"can't add it from {source}"
         )
+
+    def archive_paths_of(self, source: Path) -> list[str]:
+        """The archive paths at which the file ``source`` was added."""
+        wanted = Path(source).absolute()
+        return [path for path, entry in self._entries.items() if entry.source == wanted]
 
     def add_file(self, archive_path: str, source: Path, *, executable: bool | None = None) -> None:
         """Add a file from disk; it is read when the wheel is written.
@@ -410,7 +483,7 @@ class WheelWriter:
         digest = hashlib.sha256()
         if entry.data is not None:
             info.file_size = len(entry.data)
-            with zf.open(info, "w") as out:
+            with zf.open(info, "w", force_zip64=self.force_zip64) as out:
                 out.write(entry.data)
             digest.update(entry.data)
             return _record_hash(digest.digest()), len(entry.data)
@@ -421,7 +494,8 @@ class WheelWriter:
         except OSError as exc:
             raise _unreadable(entry.source, path, exc) from None
         size = 0
-        with src, zf.open(info, "w", force_zip64=info.file_size > zipfile.ZIP64_LIMIT) as out:
+        zip64 = self.force_zip64 or info.file_size > zipfile.ZIP64_LIMIT
+        with src, zf.open(info, "w", force_zip64=zip64) as out:
             while True:
                 try:
                     chunk = src.read(_COPY_CHUNK)
