@@ -18,6 +18,10 @@ def run(args: argparse.Namespace, sink: EventSink) -> int:
     argv = [] if args.path is None else [str(args.path)]
     if args.screenshot is not None:
         argv += ["--screenshot", str(args.screenshot)]
+    if args.size:
+        argv += ["--size", args.size]
+    if args.theme:
+        argv += ["--theme", args.theme]
     if args.build:
         argv.append("--build")
     return gui_main(argv)
@@ -31,6 +35,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=Path,
         metavar="DIR",
         help="render every page to DIR/<page>.png and exit (works headless)",
+    )
+    parser.add_argument(
+        "--size", metavar="WxH", help="window size, e.g. 1024x700 (screenshots: 1280x800)"
+    )
+    parser.add_argument(
+        "--theme",
+        choices=("system", "light", "dark"),
+        help="colour scheme (default: the system's)",
     )
     parser.add_argument(
         "--build", action="store_true", help="start a build as soon as the project is open"

@@ -1,8 +1,9 @@
 """Start the desktop app: arguments, QApplication, style, the main window.
 
-``--screenshot DIR`` renders every page to ``DIR/<page>.png`` at a fixed size and exits, on
-the offscreen platform when there is no display, so documentation and reviews can see the
-real window without a desktop.
+``--screenshot DIR`` renders every page to ``DIR/<page>.png`` at a fixed size (``--size``,
+default 1280x800) and exits, on the offscreen platform when there is no display, so
+documentation and reviews can see the real window without a desktop. ``--theme light|dark``
+picks Fusion's palette instead of the system's (screenshots of both schemes).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from cratewright.gui.settings import APPLICATION, ORGANIZATION
 if TYPE_CHECKING:
     from cratewright.core.metadata.overview import ProjectOverview
 
-__all__ = ["SCREENSHOT_SIZE", "create_application", "render_pages", "run"]
+__all__ = ["SCREENSHOT_SIZE", "apply_theme", "create_application", "render_pages", "run"]
 
 SCREENSHOT_SIZE = (1280, 800)
 
@@ -37,10 +38,47 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="cratewright-gui", description="cratewright desktop app")
     parser.add_argument("path", nargs="?", type=Path, help="project to open")
     parser.add_argument("--screenshot", type=Path, metavar="DIR", help="render pages and exit")
+    parser.add_argument("--size", type=_size, metavar="WxH", help="window size, e.g. 1024x700")
+    parser.add_argument("--theme", choices=("system", "light", "dark"), default="system")
     parser.add_argument(
         "--build", action="store_true", help="start a build as soon as the project is open"
     )
     return parser.parse_args(list(argv))
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WIDTHxHEIGHT, e.g. 1024x700") from None
+    if width < 200 or height < 200:
+        raise argparse.ArgumentTypeError(f"{text!r} is too small for the window")
+    return width, height
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    """Fusion's light or dark palette ("system": leave the system's colour scheme)."""
+    if theme == "system":
+        return
+    from PySide6.QtGui import QColor, QPalette
+
+    if theme == "light":
+        app.setPalette(app.style().standardPalette())
+        return
+    role = QPalette.ColorRole
+    palette = QPalette()
+    colours = {
+        role.Window: "#2b2b2b", role.WindowText: "#e6e6e6", role.Base: "#1f1f1f",
+        role.AlternateBase: "#2f2f2f", role.ToolTipBase: "#3a3a3a", role.ToolTipText: "#e6e6e6",
+        role.Text: "#e6e6e6", role.Button: "#353535", role.ButtonText: "#e6e6e6",
+        role.BrightText: "#ff6b6b", role.Link: "#6cb4ff", role.Highlight: "#3d7bd9",
+        role.HighlightedText: "#ffffff", role.PlaceholderText: "#8a8a8a",
+    }  # fmt: skip
+    for colour_role, colour in colours.items():
+        palette.setColor(colour_role, QColor(colour))
+    for colour_role in (role.Text, role.WindowText, role.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, colour_role, QColor("#7a7a7a"))
+    app.setPalette(palette)
 
 
 def create_application(argv: Sequence[str] = ()) -> QApplication:
@@ -66,13 +104,15 @@ def create_application(argv: Sequence[str] = ()) -> QApplication:
     return app
 
 
-def render_pages(window: object, out_dir: Path) -> list[Path]:
-    """Show each page of ``window`` at SCREENSHOT_SIZE and save it as ``<page_id>.png``."""
+def render_pages(
+    window: object, out_dir: Path, size: tuple[int, int] = SCREENSHOT_SIZE
+) -> list[Path]:
+    """Show each page of ``window`` at ``size`` and save it as ``<page_id>.png``."""
     from cratewright.gui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
     out_dir.mkdir(parents=True, exist_ok=True)
-    window.resize(*SCREENSHOT_SIZE)
+    window.resize(*size)
     written: list[Path] = []
     if window.state.overview is None:
         QApplication.processEvents()
@@ -128,11 +168,13 @@ def run(argv: Sequence[str]) -> int:
     )
     preloaded = _start_loading(args.path) if args.path is not None else None
     app = create_application()
+    apply_theme(app, args.theme)
     from cratewright.gui.main_window import MainWindow
 
     window = MainWindow()
-    if args.screenshot is not None:
-        window.resize(*SCREENSHOT_SIZE)
+    size = args.size or (SCREENSHOT_SIZE if args.screenshot is not None else None)
+    if size is not None:
+        window.resize(*size)
     window.show()
     if args.path is not None:
         window.open_project(args.path, preloaded)
@@ -143,7 +185,7 @@ def run(argv: Sequence[str]) -> int:
     window.wait_for_project()
     if args.build:
         window.build_page.wait_for_build()
-    written = render_pages(window, args.screenshot)
+    written = render_pages(window, args.screenshot, size or SCREENSHOT_SIZE)
     for path in written:
         print(path)
     ok = window.state.overview is not None

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,10 +44,10 @@ _COMPATIBILITY_CHOICES = (
     "linux",
 )
 _AUDITWHEEL_HELP = {
-    "repair": "repair: bundle outside libraries into the wheel",
-    "check": "check: fail if the wheel needs outside libraries",
-    "warn": "warn: only warn about outside libraries",
-    "skip": "skip: no manylinux audit (linux tag)",
+    "repair": ("repair: bundle libraries", "repair: bundle outside libraries into the wheel"),
+    "check": ("check: fail if outside libs", "check: fail if the wheel needs outside libraries"),
+    "warn": ("warn only", "warn: only warn about outside libraries"),
+    "skip": ("skip the audit", "skip: no manylinux audit (linux tag)"),
 }
 
 
@@ -168,12 +168,17 @@ class BuildOptionsForm(QWidget):
         self.compatibility = QComboBox(self)
         self.compatibility.setEditable(True)
         for choice in _COMPATIBILITY_CHOICES:
-            self.compatibility.addItem(choice or "auto (highest manylinux the wheel meets)", choice)
+            self.compatibility.addItem(choice or "auto (highest manylinux)", choice)
         self.compatibility.setToolTip("platform tag the wheel must meet (--compatibility)")
         right.addRow("Compatibility:", self.compatibility)
         self.auditwheel = QComboBox(self)
         for mode in AUDITWHEEL_MODES:
-            self.auditwheel.addItem(_AUDITWHEEL_HELP.get(mode, mode), mode)
+            short, full = _AUDITWHEEL_HELP.get(mode, (mode, mode))
+            self.auditwheel.addItem(short, mode)
+            self.auditwheel.setItemData(
+                self.auditwheel.count() - 1, full, Qt.ItemDataRole.ToolTipRole
+            )
+        self.auditwheel.setToolTip("what the manylinux audit does after compiling (--auditwheel)")
         right.addRow("Audit:", self.auditwheel)
         out_row = QHBoxLayout()
         self.out = QLineEdit(self)
@@ -200,12 +205,14 @@ class BuildOptionsForm(QWidget):
         self.features.textChanged.connect(self.changed)
         self.features.textChanged.connect(self._sync_feature_menu)
         self.out.textChanged.connect(self.changed)
+        self._root: Path | None = None  # the project's folder: where dialogs start
 
     # -- values -----------------------------------------------------------------------------
 
     def load(self, overview: ProjectOverview, saved: dict[str, Any]) -> None:
         """Offer this project's profiles and features; show ``saved`` over the defaults."""
         values = {**default_values(overview), **saved}
+        self._root = overview.root
         self.blockSignals(True)
         try:
             self.profile.clear()
@@ -289,6 +296,7 @@ class BuildOptionsForm(QWidget):
             action.blockSignals(False)
 
     def _browse_out(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Output folder for wheels", self.out.text())
+        start = self.out.text() or str(self._root or "")
+        folder = QFileDialog.getExistingDirectory(self, "Output folder for wheels", start)
         if folder:
             self.out.setText(folder)

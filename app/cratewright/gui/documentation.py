@@ -6,6 +6,7 @@ Reading it from the installed package's metadata works offline and without a bro
 from __future__ import annotations
 
 import importlib.metadata
+from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
@@ -13,12 +14,19 @@ __all__ = ["DocumentationDialog", "documentation_text"]
 
 
 def documentation_text() -> str:
-    """The README as Markdown (a short pointer when the metadata has none)."""
+    """The README as Markdown: from the package metadata, else a source checkout's file."""
+    text = ""
     try:
-        payload = importlib.metadata.metadata("cratewright").get_payload()
+        metadata = importlib.metadata.metadata("cratewright")
     except importlib.metadata.PackageNotFoundError:
-        payload = ""
-    text = payload if isinstance(payload, str) else ""
+        metadata = None
+    if metadata is not None:
+        payload = metadata.get_payload()  # type: ignore[attr-defined]
+        text = payload if isinstance(payload, str) else ""
+        text = text.strip() or str(metadata.get("Description", "") or "").strip()
+    readme = Path(__file__).resolve().parents[3] / "README.md"
+    if not text and readme.is_file():
+        text = readme.read_text(encoding="utf-8")
     return text.strip() or (
         "# cratewright\n\nThe documentation is the README.md of the cratewright sources; "
         "`cratewright --help` lists every command."

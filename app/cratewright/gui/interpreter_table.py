@@ -56,6 +56,10 @@ class InterpreterTable:
             self._fill_row(row, found, self._verdicts[found.path], found.path in chosen)
         self._filling = False
         self.status_label.setText(self._counts_text(scan))
+        probed = scan.listing.probed
+        self.status_label.setToolTip(
+            f"{probed} probed now, the others from the cache" if probed else "all from the cache"
+        )
         self._update_intro()
         if tuple(chosen) != self.state.interpreters:
             self.state.set_interpreters(tuple(chosen))
@@ -69,8 +73,6 @@ class InterpreterTable:
             parts.append(f"{statuses.count('usable')} usable")
             if statuses.count("unusable"):
                 parts.append(f"{statuses.count('unusable')} unusable")
-        probed = scan.listing.probed
-        parts.append(f"{probed} probed now" if probed else "all from the cache")
         return ", ".join(parts)
 
     def _fill_row(self, row: int, found: FoundInterpreter, verdict: Usability, on: bool) -> None:

@@ -79,7 +79,7 @@ _PAGE_ICONS = {
     "release": QStyle.StandardPixmap.SP_DriveNetIcon,
 }
 _NOTIFY_AFTER_SECONDS = 10.0
-_WIDE_SIDEBAR, _NARROW_SIDEBAR, _NARROW_BELOW = 230, 180, 1200
+_WIDE_EXTRA, _NARROW_BELOW = 24, 1200  # the sidebar narrows to its content below 1200 px
 
 
 def project_path_from_drop(paths: list[Path]) -> Path | None:
@@ -111,7 +111,8 @@ class MainWindow(QMainWindow):
 
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(_WIDE_SIDEBAR)
+        self._sidebar_width = self._fitting_sidebar_width()
+        self.navigation.setFixedWidth(self._sidebar_width)
         self.navigation.setIconSize(QSize(20, 20))
         self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.navigation.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -238,10 +239,10 @@ class MainWindow(QMainWindow):
             go_menu.addAction(action)
             self.go_actions.append(action)
         go_menu.addSeparator()
-        sidebar = QAction("Page &List", self)
-        sidebar.setShortcut(QKeySequence("Ctrl+L"))
-        sidebar.triggered.connect(self.focus_navigation)
-        go_menu.addAction(sidebar)
+        self.focus_navigation_action = QAction("Page &List", self)
+        self.focus_navigation_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.focus_navigation_action.triggered.connect(self.focus_navigation)
+        go_menu.addAction(self.focus_navigation_action)
 
         help_menu = self.menuBar().addMenu("&Help")
         self.documentation_action = QAction("&Documentation", self)
@@ -549,7 +550,15 @@ class MainWindow(QMainWindow):
         """The sidebar narrows on a small screen so the pages keep their width."""
         super().resizeEvent(event)
         narrow = event.size().width() < _NARROW_BELOW
-        self.navigation.setFixedWidth(_NARROW_SIDEBAR if narrow else _WIDE_SIDEBAR)
+        extra = 0 if narrow else _WIDE_EXTRA
+        self.navigation.setFixedWidth(self._sidebar_width + extra)
+
+    def _fitting_sidebar_width(self) -> int:
+        """Wide enough for the longest page title, icon and padding (nothing elided)."""
+        self.navigation.ensurePolished()  # the style sheet's font size, not the default one
+        metrics = self.navigation.fontMetrics()
+        longest = max(metrics.horizontalAdvance(title + "  ●") for _p, title, *_r in _PAGES)
+        return longest + self.navigation.iconSize().width() + 56
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Ask before losing edits or stopping jobs; then stop them and remember geometry."""

@@ -47,7 +47,15 @@ from cratewright.gui.page import Page, RunningJob
 from cratewright.gui.state import AppState
 from cratewright.gui.workers import Task, run_task
 
-__all__ = ["AuditPage", "audit_with_plan"]
+__all__ = ["AuditPage", "audit_with_plan", "shorten"]
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary with "…" when longer than ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
 
 _BADGE_STYLE = "QLabel#audit-badge {{ background: {bg}; color: white; border-radius: 6px; " \
     "padding: 4px 10px; font-weight: bold; }}"  # fmt: skip
@@ -93,6 +101,9 @@ class _RepairPanel(QWidget):
         self.result = QLabel("", self)
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # reserved: the Repair button does not move when a result line comes or goes
+        self.result.setMinimumHeight(2 * self.fontMetrics().lineSpacing() + 4)
+        self.result.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.result)
 
     def show_plan(
@@ -327,6 +338,10 @@ class AuditPage(Page):
             return
         self._set_badge(*self._badge_for(report))
         self.summary.setText(self._summary_for(report))
+        better = next(reversed(report.blocking), None)
+        self.summary.setToolTip(
+            "\n".join(report.blocking[better]) if better and not report.repair_policy else ""
+        )
 
     @staticmethod
     def _badge_for(report: AuditReport) -> tuple[str, str]:
@@ -357,7 +372,7 @@ class AuditPage(Page):
         better = next(reversed(report.blocking), None)  # the rung just above the verdict
         if better and not report.repair_policy:
             reasons = report.blocking[better]
-            lines.append(f"Not {better}: {reasons[0][:160]}")
+            lines.append(f"Not {better}: {shorten(reasons[0], 160)}")
         lines.extend(f"Error: {e}" for e in report.errors)
         lines.extend(f"Warning: {w}" for w in report.warnings)
         return "\n".join(lines)

@@ -414,7 +414,10 @@ class BuildPage(Page):
             self.tabs.setTabText(index, "Diagnostics")
 
     def _save_log(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Save build log", "build.log", "Logs (*.log)")
+        folder = self.state.overview.root if self.state.overview else Path.home()
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save build log", str(folder / "build.log"), "Logs (*.log)"
+        )
         if not name:
             return
         try:

@@ -240,7 +240,9 @@ class InterpretersPage(InterpreterTable, TargetChoice, Page):
     # Adding an interpreter
 
     def _choose_interpreter(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Add a Python interpreter", str(Path.home()))
+        overview = self.state.overview
+        start = overview.root if overview is not None else Path.home()
+        path, _ = QFileDialog.getOpenFileName(self, "Add a Python interpreter", str(start))
         if path:
             self.add_interpreter(Path(path))
 

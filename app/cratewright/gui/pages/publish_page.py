@@ -95,7 +95,10 @@ class PublishPage(PublishTarget, PublishCredentials, PublishFiles, PublishUpload
         self.message_details = QPushButton("Details…", self)
         self.message_details.setToolTip("The whole message, with the server's answer")
         self.message_details.clicked.connect(self.show_message_details)
-        self.message_details.setEnabled(False)
+        self.message_details.hide()
+        policy = self.message_details.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # its place is kept: nothing moves
+        self.message_details.setSizePolicy(policy)
         self._full_message = ""
         message_row.addWidget(self.message, 1)
         message_row.addWidget(self.message_details, 0, Qt.AlignmentFlag.AlignTop)
@@ -104,6 +107,7 @@ class PublishPage(PublishTarget, PublishCredentials, PublishFiles, PublishUpload
         self.result_label.setObjectName("publish-result")
         self.result_label.setOpenExternalLinks(True)
         self.result_label.setWordWrap(True)
+        self.result_label.setMinimumHeight(self.fontMetrics().lineSpacing() + 4)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         layout.addWidget(self.result_label)
 
@@ -193,7 +197,7 @@ class PublishPage(PublishTarget, PublishCredentials, PublishFiles, PublishUpload
             shown = status_line(shown, 300)
         self.message.setText(shown)
         self.message.setToolTip(text if shown != text else "")
-        self.message_details.setEnabled(shown != text)
+        self.message_details.setVisible(shown != text)
         palette = self.message.palette()
         if error:
             palette.setColor(self.message.foregroundRole(), ERROR)
