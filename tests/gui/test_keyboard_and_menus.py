@@ -114,7 +114,7 @@ def test_open_file_in_editor_without_a_launcher_shows_the_path(
 def test_file_dialogs_open_in_the_project_and_out_dir(
     qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cratewright.gui.pages.publish_page import _choose_files
+    from cratewright.gui.publish_files import choose_files
     from cratewright.gui.settings import save_build_options
 
     started: list[str] = []
@@ -136,7 +136,7 @@ def test_file_dialogs_open_in_the_project_and_out_dir(
     save_build_options(crate, {"out": str(out)})
     window = open_in_window(qtbot, crate)
     window.pages["audit"]._choose_wheel()
-    _choose_files(window.pages["publish"])
+    choose_files(window.pages["publish"])
     window.build_page._save_log()
     window.build_page.form._browse_out()
     window.pages["interpreters"]._choose_interpreter()
