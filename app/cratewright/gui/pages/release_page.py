@@ -179,6 +179,11 @@ class ReleasePage(Page):
         self.checks.setObjectName("release-checks")
         self.checks.setWordWrap(True)
         row.addWidget(self.checks, 1)
+        self.target_file = QComboBox(panel)
+        self.target_file.setObjectName("workflow-file")
+        self.target_file.setAccessibleName("Workflow file to write")
+        self.target_file.setToolTip('The file "Write workflow" replaces (diff shown first)')
+        row.addWidget(self.target_file)
         self.write_button = QPushButton("Write workflow…", panel)
         self.write_button.setObjectName("write-workflow")
         self.write_button.clicked.connect(self.write_workflow)
@@ -253,6 +258,7 @@ class ReleasePage(Page):
             f"{matrix.wheel_count} wheels and an sdist per release{others}."
         )
         self._show_options(ci)
+        self._fill_target_files()
         self.preview.setPlainText(yaml)
         if provider == "gitlab":
             notes = gitlab_header_notes(ci)
@@ -316,17 +322,30 @@ class ReleasePage(Page):
         self._save(lambda text: set_option(text, "publishing-environment", value), done)
 
     # -- writing the workflow ----------------------------------------------------------------
+    def _fill_target_files(self) -> None:
+        """Existing workflows and the default file; the generated one (or the default) first."""
+        root = self._root
+        chosen = self.target_file.currentData()
+        self.target_file.blockSignals(True)
+        self.target_file.clear()
+        if root is not None:
+            default = default_path(root, self.provider_key)
+            files = [default]
+            if self.provider_key == "github":
+                existing = existing_workflows(root)
+                generated = [p for p in existing if _generated_by_us_or_maturin(p)]
+                files = [*generated, *(p for p in [default, *existing] if p not in generated)]
+                files = list(dict.fromkeys(files))
+            for path in files:
+                self.target_file.addItem(str(path.relative_to(root)), path)
+            if chosen in files:
+                self.target_file.setCurrentIndex(files.index(chosen))
+        self.target_file.blockSignals(False)
+
     def workflow_path(self) -> Path | None:
-        """Where the workflow goes: the generated one already there, else the default."""
-        if self._root is None:
-            return None
-        if self.provider_key == "github":
-            generated = [
-                p for p in existing_workflows(self._root) if _generated_by_us_or_maturin(p)
-            ]
-            if generated:
-                return generated[0]
-        return default_path(self._root, self.provider_key)
+        """The file "Write workflow" replaces: as chosen (the generated one by default)."""
+        path = self.target_file.currentData()
+        return path if isinstance(path, Path) else None
 
     def _ask_write(self, label: str, diff: str) -> bool:
         dialog = WorkflowDiffDialog(label, diff, self)
