@@ -29,6 +29,8 @@ from cratewright.core.metadata.field_view import Location, Manifests, MetadataVi
 from cratewright.core.metadata.fields import build_view, parse_toml_text
 from cratewright.core.metadata.toml_edit import plain_set, toml_set
 from cratewright.core.project.locate import open_project
+from cratewright.core.project.toml_files import decode_toml_bytes
+from cratewright.core.user_files import read_user_file, safe_resolve
 from cratewright.errors import FileChangedError, MetadataError, ProjectError
 from cratewright.events import EventSink, null_sink
 
@@ -53,14 +55,8 @@ class TomlFile:
     @classmethod
     def read(cls, path: Path) -> TomlFile:
         """Read ``path``; the hash taken now is what :meth:`MetadataSession.save` compares."""
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ProjectError(f"Cannot read {path}: {exc.strerror or exc}") from None
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ProjectError(f"{path} is not valid UTF-8 (byte {exc.start})") from None
+        data = read_user_file(path, "the TOML file")
+        text = decode_toml_bytes(data, path)
         parse_toml_text(text, path)
         return cls(path, data, hashlib.sha256(data).hexdigest(), text)
 
@@ -356,7 +352,9 @@ def _find_workspace_manifest(cargo_path: Path, cargo: Mapping[str, Any]) -> Path
     package = cargo.get("package", {})
     explicit = package.get("workspace") if isinstance(package, Mapping) else None
     if isinstance(explicit, str):
-        candidate = (cargo_path.parent / explicit / "Cargo.toml").resolve()
+        candidate = safe_resolve(
+            cargo_path.parent / explicit / "Cargo.toml", "package.workspace", error=MetadataError
+        )
         return candidate if candidate.is_file() else None
     for directory in cargo_path.parent.parents:
         candidate = directory / "Cargo.toml"

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from cratewright.core.metadata.field_view import (
 )
 from cratewright.core.metadata.merge import resolve_metadata
 from cratewright.core.metadata.validate import Problem, preflight, validate_field
+from cratewright.core.project.toml_files import parse_toml_text
 from cratewright.errors import MetadataError, ProjectError
 from cratewright.events import EventSink, Message, null_sink
 
@@ -42,14 +42,6 @@ _CARGO_README_DEFAULTS = ("README.md", "README.txt", "README")
 _MATURIN_README_GUESSES = ("README.md", "README.txt", "README.rst", "README")
 # ---------------------------------------------------------------------------------------------
 # Reading
-
-
-def parse_toml_text(text: str, path: Path) -> dict[str, Any]:
-    """Parse TOML text; errors name the file, line and column."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProjectError(f"{path} is invalid TOML: {exc}") from None
 
 
 def _inherits(value: Any) -> bool:

@@ -8,21 +8,19 @@ so they are kept as they are.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cratewright.core.project.maturin_config import MaturinConfig, parse_maturin_config
+from cratewright.core.project.toml_files import read_toml
+from cratewright.core.user_files import path_kind, safe_resolve
 from cratewright.errors import ProjectError
 
 __all__ = ["Project", "find_workspace_root", "open_project", "read_toml"]
 
 PYPROJECT = "pyproject.toml"
-# tomllib (3.11-3.13) puts the position only in its message: "... (at line 3, column 11)".
-_TOML_LOCATION = re.compile(r"\(at line (\d+), column (\d+)\)")
 CARGO_TOML = "Cargo.toml"
 
 
@@ -52,31 +50,13 @@ class Project:
         return None if self.pyproject is None else self.pyproject.get("project")
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; a syntax error names the file, line and column."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ProjectError(f"Cannot read {path}: {exc.strerror or exc}") from exc
-    try:
-        return tomllib.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ProjectError(f"{path} is not valid UTF-8 (byte {exc.start})", path=path) from exc
-    except tomllib.TOMLDecodeError as exc:
-        where = _TOML_LOCATION.search(str(exc))
-        line, column = (int(where[1]), int(where[2])) if where else (None, None)
-        raise ProjectError(
-            f"{path} is invalid TOML: {exc}", path=path, line=line, column=column
-        ) from exc
-
-
 def find_workspace_root(manifest: Path) -> Path:
     """The directory of the nearest Cargo.toml at or above ``manifest`` with a ``[workspace]``."""
     for directory in (manifest.parent, *manifest.parent.parents):
         candidate = directory / CARGO_TOML
         if candidate.is_file():
             try:
-                if "workspace" in read_toml(candidate):
+                if "workspace" in read_toml(candidate, "cargo"):
                     return directory
             except ProjectError:
                 continue
@@ -97,13 +77,15 @@ def _pyproject_for_manifest(manifest: Path) -> Path | None:
 
 def _manifest_for_dir(directory: Path) -> tuple[Path, Path | None]:
     pyproject = directory / PYPROJECT
-    if pyproject.is_file():
-        data = read_toml(pyproject)
+    if path_kind(pyproject, "pyproject.toml") == "file":
+        data = read_toml(pyproject, "pyproject")
         tool = data.get("tool", {}).get("maturin", {})
-        manifest_path = tool.get("manifest-path") if isinstance(tool, dict) else None
-        if isinstance(manifest_path, str):
-            manifest = (directory / manifest_path).resolve()
-            if not manifest.is_file():
+        manifest_path = tool.get("manifest-path")
+        if manifest_path is not None:
+            manifest = safe_resolve(
+                directory / manifest_path, "[tool.maturin] manifest-path", error=ProjectError
+            )
+            if path_kind(manifest, "[tool.maturin] manifest-path") != "file":
                 raise ProjectError(
                     f"manifest path `{manifest_path}` does not exist or is invalid "
                     f"(set by [tool.maturin] manifest-path in {pyproject})"
@@ -119,16 +101,18 @@ def _manifest_for_dir(directory: Path) -> tuple[Path, Path | None]:
 
 
 def _has_src_python(directory: Path, pyproject: Mapping[str, Any]) -> bool:
+    """Shapes are checked (read_toml), so the tables are tables and the name a string."""
     if pyproject.get("tool", {}).get("maturin", {}).get("python-source"):
         return True
     name = pyproject.get("project", {}).get("name")
-    return isinstance(name, str) and (directory / "src" / name.replace("-", "_")).is_dir()
+    return name is not None and (directory / "src" / name.replace("-", "_")).is_dir()
 
 
 def _resolve_paths(target: Path) -> tuple[Path, Path | None]:
-    if target.is_dir():
+    kind = path_kind(target, "the manifest path")
+    if kind == "dir":
         return _manifest_for_dir(target)
-    if not target.exists():
+    if kind == "missing":
         raise ProjectError(f"manifest path `{target}` does not exist or is invalid")
     if target.name == PYPROJECT:
         return _manifest_for_dir(target.parent)
@@ -139,16 +123,16 @@ def _resolve_paths(target: Path) -> tuple[Path, Path | None]:
 
 def open_project(path: Path | None = None, *, cwd: Path | None = None) -> Project:
     """Open the project at ``path`` (a directory, Cargo.toml or pyproject.toml), else at ``cwd``."""
-    base = (cwd or Path.cwd()).resolve()
-    target = base if path is None else (base / path).resolve()
+    base = safe_resolve(cwd or Path.cwd(), "the working directory")
+    target = base if path is None else safe_resolve(base / path, "the manifest path")
     manifest, pyproject_path = _resolve_paths(target)
-    cargo = read_toml(manifest)
+    cargo = read_toml(manifest, "cargo")
     if "package" not in cargo:
         raise ProjectError(
             f"{manifest} has no [package] section; point -m at the crate to build, or set "
             "[tool.maturin] manifest-path in the workspace's pyproject.toml"
         )
-    pyproject = read_toml(pyproject_path) if pyproject_path else None
+    pyproject = read_toml(pyproject_path, "pyproject") if pyproject_path else None
     tool = (pyproject or {}).get("tool", {}).get("maturin")
     maturin = parse_maturin_config(tool, (pyproject_path or manifest).parent)
     return Project(
