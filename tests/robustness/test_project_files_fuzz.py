@@ -115,10 +115,25 @@ nested = st.recursive(
     scalar,
     lambda inner: st.one_of(
         st.lists(inner, max_size=3),
-        st.dictionaries(st.sampled_from(["name", "email", "file", "text", "path", "format",
-                                         "feature", "workspace", "content-type", "x"]),
-                        inner, max_size=3),
-    ),  # fmt: skip
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "name",
+                    "email",
+                    "file",
+                    "text",
+                    "path",
+                    "format",
+                    "feature",
+                    "workspace",
+                    "content-type",
+                    "x",
+                ]
+            ),
+            inner,
+            max_size=3,
+        ),
+    ),
     max_leaves=6,
 )
 # Mostly the right types with odd contents (what validation cannot catch by shape), then

@@ -33,7 +33,7 @@ from cratewright.core.metadata.field_view import (
 from cratewright.core.metadata.merge import resolve_metadata
 from cratewright.core.metadata.validate import Problem, preflight, validate_field
 from cratewright.core.project.toml_files import parse_toml_text
-from cratewright.errors import MetadataError, ProjectError
+from cratewright.errors import MetadataError
 from cratewright.events import EventSink, Message, null_sink
 
 __all__ = ["build_view", "cargo_package", "parse_toml_text"]

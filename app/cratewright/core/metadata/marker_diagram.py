@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from cratewright.errors import MetadataError
+
 # ---------------------------------------------------------------------------------------------
 # Ranges over totally ordered values (versions or strings)
 
@@ -179,6 +181,11 @@ def _edge_key(edge: tuple[Ranges, NodeRef]) -> tuple[Any, ...]:
     return (edge[0].segments, id(edge[1]))
 
 
+#: A marker's decision diagram is exponential in the worst case (``(a1 or b1) and (a2 or
+#: b2) ...`` orders every ``a`` before every ``b``); building stops with an error here.
+MAX_DIAGRAM_NODES = 20_000
+
+
 class Diagram:
     """Interner plus memoised AND/OR for one conversion; keeps node identity canonical."""
 
@@ -191,7 +198,14 @@ class Diagram:
         if all(child is children[0] for child in children):
             return children[0]
         candidate = Node(var, boolean, edges)
-        return self._unique.setdefault(candidate.key, candidate)
+        interned = self._unique.setdefault(candidate.key, candidate)
+        if len(self._unique) > MAX_DIAGRAM_NODES:
+            raise MetadataError(
+                f"the marker is too complex to normalise (more than {MAX_DIAGRAM_NODES} "
+                "decision nodes, which grows exponentially with and-ed or-groups)",
+                hint="simplify the marker, e.g. split the requirement or use fewer and/or groups",
+            )
+        return interned
 
     def ranges_node(self, var: tuple[Any, ...], true_range: Ranges) -> NodeRef:
         """Node for ``var in true_range``: TRUE/FALSE edges sorted by segment start."""

@@ -20,6 +20,7 @@ from cratewright.core.metadata.marker_diagram import (
     NodeRef,
     Ranges,
 )
+from cratewright.errors import MetadataError
 
 # A DNF term: ("ver", key, op, Version) | ("str", key, op, value) | ("extra", op, name).
 Term = tuple[Any, ...]
@@ -177,29 +178,67 @@ def _simplify(dnf: list[list[Term]]) -> None:
     negated (``A or (not A and B)`` -> ``A or B``); a clause is redundant when another
     clause is a subset of it. Clauses are visited in order and edited in place, so later
     clauses see earlier simplifications, exactly like the Rust implementation.
+
+    The subset tests use sets (one set difference per pair of clauses), which keeps this at
+    O(clauses² × terms) with C-speed inner loops; :data:`MAX_DNF_CLAUSES` bounds the rest.
     """
     for i in range(len(dnf)):
         clause = dnf[i]
+        first_index: dict[Term, int] = {}
+        for k, term in enumerate(clause):
+            first_index.setdefault(term, k)
         redundant: list[int] = []
+        others = [frozenset(other) for j, other in enumerate(dnf) if j != i]
         for skipped, skipped_term in enumerate(clause):
-            for j, other in enumerate(dnf):
-                if i != j and all(
-                    _term_covered(term, skipped_term, clause, redundant) for term in other
-                ):
+            active = {t for t, k in first_index.items() if k not in redundant}
+            for other in others:
+                # Every term of `other` is either in this clause (and not yet dropped) or the
+                # negation of the skipped term; the skipped term itself disqualifies it.
+                if skipped_term in other:
+                    continue
+                if all(_is_negation(term, skipped_term) for term in other - active):
                     redundant.append(skipped)
                     break
         for index in sorted(redundant, reverse=True):
             del dnf[i][index]
+    sets = [frozenset(c) for c in dnf]
     redundant_clauses: list[int] = []
     for i in range(len(dnf)):
-        for j, other in enumerate(dnf):
+        for j in range(len(dnf)):
             if i == j or j in redundant_clauses:
                 continue
-            if all(term in dnf[i] for term in other):
+            if sets[j] <= sets[i]:
                 redundant_clauses.append(i)
                 break
     for i in reversed(redundant_clauses):
         del dnf[i]
+
+
+def _dnf_size(node: NodeRef, memo: dict[int, int]) -> int:
+    """How many clauses :func:`_collect_dnf` would produce, counted without producing them.
+
+    A diagram stays small for markers whose DNF is exponential (``(a1 or b1) and ... and
+    (a10 or b10)`` has 1024 clauses): counting paths with a memo is linear in the diagram.
+    """
+    if node is FALSE:
+        return 0
+    if node is TRUE:
+        return 1
+    assert isinstance(node, Node)
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    if node.boolean:
+        total = _dnf_size(node.edges[0], memo) + _dnf_size(node.edges[1], memo)
+    else:
+        total = 0
+        for child, rng in _collect_edges(node.edges):
+            ways = 1 if _range_inequality(rng) is not None else len(rng.segments)
+            if node.var[0] == 0 and _star_inequality(rng) is not None:
+                ways = 1
+            total += ways * _dnf_size(child, memo)
+    memo[id(node)] = total
+    return total
 
 
 def _format_term(term: Term) -> str:
@@ -213,12 +252,24 @@ def _format_term(term: Term) -> str:
     return f"{key} {op} '{value}'"
 
 
+#: Normalising a marker lists every way it can be true (its disjunctive normal form), which
+#: grows exponentially with and-ed or-groups; beyond this many clauses it is refused.
+MAX_DNF_CLAUSES = 128
+
+
 def format_marker(node: NodeRef) -> str | None:
     """Render a diagram as pep508_rs does; None for an always-true marker."""
     if node is TRUE:
         return None
     if node is FALSE:
         return "python_version < '0'"
+    size = _dnf_size(node, {})
+    if size > MAX_DNF_CLAUSES:
+        raise MetadataError(
+            f"the marker expands to {size} alternatives when it is normalised (as maturin "
+            f"writes it into METADATA); at most {MAX_DNF_CLAUSES} are supported",
+            hint="simplify the marker, e.g. split the requirement or use fewer and/or groups",
+        )
     dnf: list[list[Term]] = []
     _collect_dnf(node, dnf, [])
     _simplify(dnf)

@@ -37,6 +37,7 @@ from cratewright.core.metadata.versions import (
     cargo_to_pep440,
     parse_pep440,
 )
+from cratewright.core.user_files import read_user_file
 from cratewright.errors import MetadataError
 from cratewright.events import EventSink, Message
 
@@ -74,6 +75,7 @@ def resolve_metadata(
             raise MetadataError("`project` in pyproject.toml must be a table")
         _merge_project(meta, project, project_dir, workspace_root, sink)
     _validate_name(meta.name)
+    _check_license_files(meta)
     return meta
 
 
@@ -137,7 +139,11 @@ def _cargo_license_file(manifest_dir: Path, license_file: str, workspace_root: P
         source = candidate.resolve(strict=True)
         root = workspace_root.resolve(strict=True)
         manifest_real = manifest_dir.resolve(strict=True)
-    except OSError:
+    except RuntimeError:  # pathlib's symlink loop on Python 3.11
+        raise MetadataError(
+            f"license file `{license_file}` specified in `{manifest_dir}` is a symbolic link loop"
+        ) from None
+    except (OSError, ValueError):
         raise MetadataError(
             f"license file `{license_file}` specified in `{manifest_dir}` is not a file"
         ) from None
@@ -339,6 +345,16 @@ def _merge_license(
                 sink(Message("info", f"📦 Including license file `{rel}`"))
 
 
+def _check_license_files(meta: CoreMetadata) -> None:
+    """Every license file must be a readable regular file now, not when the wheel is written.
+
+    A build compiles for minutes before the wheel writer copies these files; a missing one
+    must stop it before cargo starts (and show in ``metadata show``).
+    """
+    for entry in meta.license_files:
+        read_user_file(entry.source, "the license file", error=MetadataError)
+
+
 def _add_license(meta: CoreMetadata, entry: LicenseFile, *, replace: bool) -> bool:
     """Add a license file unless one with that archive name exists; True when added."""
     for index, existing in enumerate(meta.license_files):
@@ -395,7 +411,7 @@ def _validate_name(name: str) -> None:
 def _inside(path: Path, root: Path) -> bool:
     try:
         return path.resolve().is_relative_to(root.resolve())
-    except OSError:
+    except (OSError, RuntimeError, ValueError):
         return False
 
 

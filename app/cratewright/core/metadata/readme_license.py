@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
+from cratewright.core.user_files import describe_path_error, read_user_file
 from cratewright.errors import MetadataError
 
 __all__ = [
@@ -57,18 +58,20 @@ def content_type_for(path: Path) -> str:
 def read_text_file(path: Path, failure: str) -> str:
     """Read UTF-8 text exactly (no newline translation); ``failure`` prefixes the error."""
     try:
-        return path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return read_user_file(path, "the file", error=MetadataError).decode("utf-8")
+    except MetadataError as exc:
+        reason = exc.message.split("cannot be used: ", 1)[-1]
         raise MetadataError(f"{failure}: {reason}") from None
+    except UnicodeDecodeError as exc:
+        raise MetadataError(f"{failure}: {exc}") from None
 
 
 def _canonical(path: Path) -> Path:
     """``realpath`` that fails for missing paths, like Rust's canonicalize."""
     try:
         return Path(os.path.realpath(path, strict=True))
-    except OSError as exc:
-        raise MetadataError(f"Cannot resolve {path}: {exc.strerror or exc}") from None
+    except (OSError, ValueError) as exc:
+        raise MetadataError(f"Cannot resolve {path}: {describe_path_error(exc)}") from None
 
 
 def resolve_metadata_path(project_dir: Path, allowed_root: Path, field: str, rel: str) -> Path:
@@ -154,7 +157,7 @@ def check_pep639_glob(pattern: str) -> None:
 def _listdir(directory: Path) -> list[str]:
     try:
         return sorted(child.name for child in directory.iterdir())
-    except OSError:
+    except (OSError, ValueError):
         return []
 
 

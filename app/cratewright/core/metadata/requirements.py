@@ -73,6 +73,10 @@ def canonical_specifiers(text: str) -> str:
     return _format_specifiers(_specifier_parts(text), ", ")
 
 
+def _shown(text: str) -> str:
+    return text if len(text) <= 60 else f"{text[:57]}..."
+
+
 def canonical_requirement(text: str, *, extra: str | None = None) -> str:
     """Return the ``Requires-Dist`` value maturin writes for a PEP 508 requirement.
 
@@ -87,7 +91,10 @@ def canonical_requirement(text: str, *, extra: str | None = None) -> str:
     try:
         Requirement(text)
     except InvalidRequirement as exc:
-        raise MetadataError(f"Invalid dependency {text!r}: {exc}") from None
+        reason = str(exc) if len(str(exc)) <= 300 else str(exc).splitlines()[0][:300]
+        raise MetadataError(f"Invalid dependency {_shown(text)!r}: {reason}") from None
+    except RecursionError:
+        raise MetadataError(f"Invalid dependency {_shown(text)!r}: nested too deeply") from None
     match = _REQUIREMENT.match(text)
     if match is None:  # packaging accepted it, so this is a gap in our grammar
         raise MetadataError(f"Unsupported dependency specification: {text!r}")
@@ -102,12 +109,15 @@ def canonical_requirement(text: str, *, extra: str | None = None) -> str:
         out += _format_specifiers(_specifier_parts(match["spec"]), ",")
     diagram = Diagram()
     tree: NodeRef | None = None
-    if match["marker"] is not None and match["marker"].strip():
-        tree = MarkerParser(match["marker"], diagram).parse()
-    if extra is not None:
-        extra_node = diagram.bool_node((4, 0, normalize_extra_name(extra)), True)
-        tree = extra_node if tree is None else diagram.apply("and", tree, extra_node)
-    marker = format_marker(tree) if tree is not None else None
+    try:  # both steps are bounded and raise MetadataError past the bound
+        if match["marker"] is not None and match["marker"].strip():
+            tree = MarkerParser(match["marker"], diagram).parse()
+        if extra is not None:
+            extra_node = diagram.bool_node((4, 0, normalize_extra_name(extra)), True)
+            tree = extra_node if tree is None else diagram.apply("and", tree, extra_node)
+        marker = format_marker(tree) if tree is not None else None
+    except MetadataError as exc:
+        raise MetadataError(f"Dependency {_shown(text)!r}: {exc.message}", hint=exc.hint) from None
     if marker is not None:
         out += f" ; {marker}"
     return out

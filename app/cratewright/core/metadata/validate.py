@@ -30,6 +30,7 @@ from trove_classifiers import deprecated_classifiers
 from cratewright.core.metadata.readme_license import check_pep639_glob
 from cratewright.core.metadata.requirements import canonical_requirement
 from cratewright.core.metadata.versions import cargo_to_pep440
+from cratewright.core.user_files import path_kind
 from cratewright.errors import MetadataError
 
 __all__ = [
@@ -187,10 +188,13 @@ def _readme(key: str, value: str, origin: str, base: Path | None) -> list[Proble
     if base is None:
         return []
     path = base / value
-    if not path.is_file():
-        return [
-            _p(key, f"readme file `{value}` does not exist", f"create it or fix the path ({path})")
-        ]
+    try:
+        kind = path_kind(path, "readme file", error=MetadataError)
+    except MetadataError as exc:
+        return [_p(key, exc.message, f"point readme at a regular file ({path})")]
+    if kind != "file":
+        what = "is a directory" if kind == "dir" else "does not exist"
+        return [_p(key, f"readme file `{value}` {what}", f"create it or fix the path ({path})")]
     if path.suffix.lower() not in _README_TYPES and path.suffix.lower() != ".txt" and path.suffix:
         return [
             _p(

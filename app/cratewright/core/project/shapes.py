@@ -45,6 +45,12 @@ class ShapeError(Exception):
     def __init__(self, path: str, message: str) -> None:
         super().__init__(f"{path}: {message}")
         self.path = path
+        self.reason = message
+
+    @property
+    def specific(self) -> bool:
+        """A value of the right type whose content is wrong (a NUL byte, too long)."""
+        return not self.reason.startswith("expected ")
 
 
 def toml_repr(value: Any, limit: int = 80) -> str:
@@ -200,6 +206,9 @@ def one_of(*shapes: Shape, expected: str | None = None) -> Shape:
                 return
             except ShapeError as exc:
                 errors.append(exc)
+        specific = [e for e in errors if e.specific and e.path == path]
+        if specific:  # the right type with a wrong content: say what is wrong with it
+            raise specific[0]
         tables = [e for s, e in zip(shapes, errors, strict=True) if s.expected.endswith("table")]
         if isinstance(value, Mapping) and len(tables) == 1 and tables[0].path != path:
             raise tables[0]
