@@ -32,7 +32,7 @@ _READ_CHUNK = 1 << 20
 
 def _shown(path: str | os.PathLike[str]) -> str:
     text = os.fspath(path)
-    text = text.replace("\0", "\\0")
+    text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
     return text if len(text) <= 160 else f"{text[:80]}…{text[-40:]} ({len(text)} characters)"
 
 

@@ -66,7 +66,10 @@ def _repr(value: Any, depth: int) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         shown = value if len(value) <= 60 else f"{value[:40]}…({len(value)} characters)"
-        return json.dumps(shown, ensure_ascii=False)
+        quoted = json.dumps(shown, ensure_ascii=False)
+        # Line breaks and other invisible characters (U+0085, U+2028...) are spelled out so
+        # that the message stays one readable line.
+        return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in quoted)
     if isinstance(value, float):
         if math.isnan(value):
             return "nan"
