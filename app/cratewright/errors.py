@@ -21,6 +21,7 @@ __all__ = [
     "InstallError",
     "InterpreterError",
     "MetadataError",
+    "NewProjectError",
     "ProjectError",
     "PublishError",
     "SdistError",
@@ -98,6 +99,13 @@ class AuditError(CratewrightError):
 
 class FileChangedError(MetadataError):
     """A file we were about to save changed on disk since it was read; nothing was written."""
+
+
+class NewProjectError(CratewrightError):
+    """``new`` / ``init`` refused or failed: a bad name, an existing path, an unwritable folder.
+
+    Nothing of the new project is left on disk when this is raised.
+    """
 
 
 class SdistError(CratewrightError):

@@ -1,0 +1,1 @@
+"""New projects: options -> a plan of files (pure) -> an atomic write; no Qt, no building."""
