@@ -34,7 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--screenshot",
         type=Path,
         metavar="DIR",
-        help="render every page to DIR/<page>.png and exit (works headless)",
+        help="render every page to DIR/<page>.png and exit (works headless); without PATH "
+        "the welcome panel and the New Project wizard",
     )
     parser.add_argument(
         "--size", metavar="WxH", help="window size, e.g. 1024x700 (screenshots: 1280x800)"

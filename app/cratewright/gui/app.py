@@ -1,9 +1,10 @@
 """Start the desktop app: arguments, QApplication, style, the main window.
 
 ``--screenshot DIR`` renders every page to ``DIR/<page>.png`` at a fixed size (``--size``,
-default 1280x800) and exits, on the offscreen platform when there is no display, so
-documentation and reviews can see the real window without a desktop. ``--theme light|dark``
-picks Fusion's palette instead of the system's (screenshots of both schemes).
+default 1280x800) and exits (without a project: the welcome panel and the New Project wizard's
+pages), on the offscreen platform when there is no display, so documentation and reviews can see
+the real window without a desktop. ``--theme light|dark`` picks Fusion's palette instead of the
+system's (screenshots of both schemes).
 """
 
 from __future__ import annotations
@@ -29,7 +30,14 @@ from cratewright.gui.settings import APPLICATION, ORGANIZATION
 if TYPE_CHECKING:
     from cratewright.core.metadata.overview import ProjectOverview
 
-__all__ = ["SCREENSHOT_SIZE", "apply_theme", "create_application", "render_pages", "run"]
+__all__ = [
+    "SCREENSHOT_SIZE",
+    "apply_theme",
+    "create_application",
+    "render_pages",
+    "render_welcome",
+    "run",
+]
 
 SCREENSHOT_SIZE = (1280, 800)
 
@@ -132,6 +140,52 @@ def render_pages(
     return written
 
 
+def render_welcome(
+    window: object, out_dir: Path, size: tuple[int, int] = SCREENSHOT_SIZE
+) -> list[Path]:
+    """The empty window and each page of the New Project wizard, as ``welcome.png`` and
+    ``new-project-<page>.png`` (the wizard filled in as a user would, nothing created)."""
+    import tempfile
+
+    from PySide6.QtWidgets import QWizard
+
+    from cratewright.gui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    window.resize(*size)
+    QApplication.processEvents()
+    written = [out_dir / "welcome.png"]
+    window.grab().save(str(written[0]))
+    window.new_project()
+    wizard = window.new_project_wizard
+    assert wizard is not None
+    location = Path(tempfile.gettempdir()) / "projects"
+    location.mkdir(exist_ok=True)
+    wizard.name_page.location_edit.setText(str(location))
+    wizard.name_page.name_edit.setText("my-project")
+    wizard.next()
+    wizard.bindings_page.choose("pyo3")
+    wizard.next()
+    wizard.layout_page.choose("mixed")
+    wizard.next()
+    wizard.options_page.abi3.setChecked(True)
+    wizard.options_page.license.setText("MIT")
+    for index, page in enumerate(("name", "bindings", "layout", "options")):
+        while wizard.currentId() > index:
+            wizard.back()
+        while wizard.currentId() < index:
+            wizard.next()
+        for _ in range(5):
+            QApplication.processEvents()
+        path = out_dir / f"new-project-{page}.png"
+        if not wizard.grab().save(str(path)):
+            raise OSError(f"could not write {path}")
+        written.append(path)
+    wizard.button(QWizard.WizardButton.CancelButton).click()
+    return written
+
+
 def _start_loading(path: Path) -> Future[ProjectOverview]:
     """Open the project in a thread now, so cargo runs while Qt builds the window."""
     future: Future[ProjectOverview] = Future()
@@ -182,6 +236,11 @@ def run(argv: Sequence[str]) -> int:
         window.project_loaded.connect(lambda ok: ok and window.build_page.start_build())
     if args.screenshot is None:
         return app.exec()
+    if args.path is None:
+        for path in render_welcome(window, args.screenshot, size or SCREENSHOT_SIZE):
+            print(path)
+        window.close()
+        return 0
     window.wait_for_project()
     if args.build:
         window.build_page.wait_for_build()

@@ -53,6 +53,7 @@ from cratewright.gui.unsaved import ask_stop_jobs
 from cratewright.gui.workers import Task, run_task
 
 if TYPE_CHECKING:
+    from cratewright.gui.new_project_wizard import NewProjectWizard
     from cratewright.gui.pages.build_page import BuildPage
     from cratewright.gui.pages.metadata_page import MetadataPage
 
@@ -148,6 +149,8 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePanel(self)
         self.welcome.open_dialog.connect(self.choose_project)
         self.welcome.open_path.connect(self.open_project)
+        self.welcome.new_project.connect(self.new_project)
+        self.new_project_wizard: NewProjectWizard | None = None
         self.loading = QLabel("Opening the project: asking cargo for its metadata…", self)
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.error_panel = ErrorPanel(self)
@@ -177,6 +180,10 @@ class MainWindow(QMainWindow):
 
     def _create_actions(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self.new_action = QAction("&New Project…", self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.new_project)
+        file_menu.addAction(self.new_action)
         self.open_action = QAction("&Open Project…", self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self.choose_project)
@@ -331,6 +338,25 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Open a Rust crate", start)
         if folder:
             self.open_project(Path(folder))
+
+    def new_project(self) -> None:
+        """Show the New Project wizard; the project it creates is opened here."""
+        from cratewright.gui.new_project_wizard import NewProjectWizard
+
+        if self.new_project_wizard is not None:
+            self.new_project_wizard.raise_()
+            return
+        current = self.state.project_path
+        wizard = NewProjectWizard(self, location=current.parent if current else None)
+        wizard.created.connect(self.open_project)
+        wizard.finished.connect(lambda _result: self._wizard_closed(wizard))
+        self.new_project_wizard = wizard
+        wizard.open()
+
+    def _wizard_closed(self, wizard: NewProjectWizard) -> None:
+        if self.new_project_wizard is wizard:
+            self.new_project_wizard = None
+        wizard.deleteLater()
 
     def reload_project(self) -> None:
         """Open the current project again (after editing its files)."""

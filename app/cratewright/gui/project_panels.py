@@ -152,10 +152,14 @@ class ErrorPanel(QWidget):
 
 
 class WelcomePanel(QWidget):
-    """The empty window: open a crate by button, drop or recent list. Signal: open_path(Path)."""
+    """The empty window: open a crate by button, drop or recent list, or start a new one.
+
+    Signals: open_path(Path), open_dialog(), new_project().
+    """
 
     open_path = Signal(Path)
     open_dialog = Signal()
+    new_project = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -175,8 +179,13 @@ class WelcomePanel(QWidget):
         open_button = QPushButton("Open project folder…", self)
         open_button.setDefault(True)
         open_button.clicked.connect(self.open_dialog)
+        new_button = QPushButton("New project…", self)
+        new_button.setObjectName("welcome-new-project")
+        new_button.setToolTip("Start a Rust crate that builds into a Python wheel (Ctrl+N)")
+        new_button.clicked.connect(self.new_project)
         row = QHBoxLayout()
         row.addWidget(open_button)
+        row.addWidget(new_button)
         row.addStretch(1)
         layout.addLayout(row)
         layout.addWidget(QLabel("Recent projects (double-click to open):", self))
