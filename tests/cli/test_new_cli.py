@@ -37,12 +37,13 @@ def test_new_writes_a_mixed_src_project(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == str(tmp_path / "demo")
     assert "Created uniffi project `demo`" in proc.stderr
-    assert "No CI workflow written" in proc.stderr
+    assert ".github/workflows/CI.yml: wheels for every platform" in proc.stderr
     root = tmp_path / "demo"
     assert (root / "rust" / "Cargo.toml").is_file()
     assert (root / "src" / "demo" / "__init__.py").is_file()
     assert (root / "tests" / "test_demo.py").is_file()
     assert (root / ".git").is_dir()
+    assert "uses: PyO3/maturin-action@" in (root / ".github" / "workflows" / "CI.yml").read_text()
     pyproject = tomllib.loads((root / "pyproject.toml").read_text())
     assert pyproject["tool"]["maturin"]["manifest-path"] == "rust/Cargo.toml"
     assert pyproject["project"]["authors"] == [{"name": "Ann", "email": "ann@example.org"}]
@@ -50,11 +51,12 @@ def test_new_writes_a_mixed_src_project(tmp_path: Path) -> None:
 
 def test_name_flag_and_vcs_none(tmp_path: Path) -> None:
     proc = run_cratewright("new", tmp_path / "folder", "--name", "other-name", "-b", "bin",
-                           "--vcs", "none")  # fmt: skip
+                           "--vcs", "none", "--no-ci")  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     cargo = tomllib.loads((tmp_path / "folder" / "Cargo.toml").read_text())
     assert cargo["package"]["name"] == "other-name"
     assert not (tmp_path / "folder" / ".git").exists()
+    assert not (tmp_path / "folder" / ".github").exists()
 
 
 def test_init_uses_the_current_folder(tmp_path: Path) -> None:

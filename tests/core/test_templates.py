@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,32 @@ def test_a_failed_init_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
     with pytest.raises(NewProjectError):
         write_project(tmp_path, {"a": "x", "a/b": "y"}, mode="init", vcs="none")
     assert _tree(tmp_path) == {"notes.txt"}
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        NewProjectOptions("ci-abi3", "pyo3", "mixed", abi3_minimum=(3, 10)),
+        NewProjectOptions("ci-uniffi", "uniffi", "mixed-src"),
+        NewProjectOptions("ci-tool", "bin"),
+    ],
+    ids=lambda o: o.name,
+)
+def test_ci_workflow_is_what_generate_ci_writes_and_validates(
+    options: NewProjectOptions, tmp_path: Path
+) -> None:
+    from cratewright.core.ci.validate import validate
+    from cratewright.core.templates.plan import CI_WORKFLOW
+    from tests.conftest import run_cratewright
+
+    files = plan_project(options)
+    workflow = files[CI_WORKFLOW]
+    assert CI_WORKFLOW not in plan_project(replace(options, ci=False))
+    root = tmp_path / options.name
+    write_project(root, files, mode="new", vcs="none")
+    again = run_cratewright("generate-ci", "github", "-o", CI_WORKFLOW, cwd=root)
+    assert again.returncode == 0, again.stderr
+    assert (root / CI_WORKFLOW).read_text() == workflow  # the same engine, the same file
+    for report in validate(workflow, "github"):
+        assert report.available and report.ok, report.summary
+    assert ("--find-interpreter" in workflow) == (options.bindings == "uniffi")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import QPushButton, QRadioButton, QWizard
 
 from cratewright.gui.main_window import MainWindow
 from cratewright.gui.new_project_wizard import NewProjectWizard
-from tests.conftest import run_cratewright
+from tests.conftest import TEST_CRATES, run_cratewright
 
 
 def _window(qtbot) -> MainWindow:
@@ -78,6 +79,7 @@ def test_walk_the_wizard_to_a_project_that_opens(qtbot, tmp_path: Path) -> None:
     for line in ("  rust/", "    Cargo.toml", "  src/", "    wiz_demo/", "      __init__.py"):
         assert line in shown, shown
     assert "    test_wiz_demo.py" in shown
+    assert "  .github/" in shown and "      CI.yml" in shown
 
     # Back keeps the choice made on the page before.
     _click(qtbot, wizard, QWizard.WizardButton.BackButton)
@@ -101,6 +103,7 @@ def test_walk_the_wizard_to_a_project_that_opens(qtbot, tmp_path: Path) -> None:
     assert opened.args == [True]
     root = tmp_path / "wiz-demo"
     assert (root / "rust" / "Cargo.toml").is_file() and not (root / ".git").exists()
+    assert (root / ".github" / "workflows" / "CI.yml").is_file()
     assert window.state.project_path == root
     overview = window.page("overview")
     assert overview.bindings.text() == "uniffi"
@@ -119,12 +122,14 @@ def test_abi3_minimum_reaches_cargo_toml(qtbot, tmp_path: Path) -> None:
     assert options.abi3.isEnabled() and not options.abi3_minimum.isEnabled()
     options.abi3.setChecked(True)
     options.abi3_minimum.setCurrentText("3.10")
+    options.ci.setChecked(False)
     with qtbot.waitSignal(wizard.created) as created:
         _click(qtbot, wizard, QWizard.WizardButton.FinishButton)
     assert created.args == [tmp_path / "abi-demo"]
     cargo = tomllib.loads((tmp_path / "abi-demo" / "Cargo.toml").read_text())
     assert cargo["dependencies"]["pyo3"]["features"] == ["abi3-py310"]
     assert (tmp_path / "abi-demo" / ".git").is_dir()
+    assert not (tmp_path / "abi-demo" / ".github").exists()
 
 
 def test_cancel_from_the_welcome_button_writes_nothing(qtbot, tmp_path: Path) -> None:
@@ -178,3 +183,22 @@ def test_screenshot_without_a_project_renders_the_wizard_pages(tmp_path: Path) -
         colours = {image.pixel(x, y) for x in range(0, image.width(), 29)
                    for y in range(0, image.height(), 17)}  # fmt: skip
         assert len(colours) > 5, page
+
+
+def test_new_project_asks_about_unsaved_edits_first(qtbot, tmp_path: Path) -> None:
+    """Pending metadata edits are asked about before the wizard opens, not after Create."""
+    from tests.gui.test_unsaved_work import _finish, _window_with_pending_summary
+
+    crate = tmp_path / "pyo3-mixed"
+    shutil.copytree(TEST_CRATES / "pyo3-mixed", crate, ignore=shutil.ignore_patterns("target"))
+    window, answers = _window_with_pending_summary(qtbot, crate)
+    window.new_action.trigger()  # Ctrl+N
+    assert answers.asked_unsaved == ["starting a new project"]
+    assert window.new_project_wizard is None  # Cancel: no wizard, the edits kept
+    assert window.metadata_page_if_built.has_pending_edits
+    answers.unsaved = "discard"
+    window.new_action.trigger()
+    wizard = window.new_project_wizard
+    assert wizard is not None and wizard.name_page.location == str(tmp_path)
+    _click(qtbot, wizard, QWizard.WizardButton.CancelButton)
+    _finish(window, answers)

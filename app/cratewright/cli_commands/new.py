@@ -93,11 +93,12 @@ def _options(args: argparse.Namespace, target: Path) -> NewProjectOptions:
         author=args.author or "",
         backend=args.backend,
         vcs=args.vcs,
+        ci=not args.no_ci,
     )
 
 
 def _run(args: argparse.Namespace, sink: EventSink, *, mode: str) -> int:
-    from cratewright.core.templates.plan import ci_available, plan_project
+    from cratewright.core.templates.plan import CI_WORKFLOW, plan_project
     from cratewright.core.templates.python_files import usage_example
     from cratewright.core.templates.writer import target_problem, write_project
 
@@ -114,8 +115,8 @@ def _run(args: argparse.Namespace, sink: EventSink, *, mode: str) -> int:
     sink(Message("info", f"✨ Created {options.bindings} project `{options.name}` in {target}"))
     if created.note:
         sink(Message("info", f"ℹ️  {created.note}"))
-    if not ci_available():
-        sink(Message("info", "ℹ️  No CI workflow written: cratewright cannot generate one yet"))
+    if CI_WORKFLOW in files:
+        sink(Message("info", f"   {CI_WORKFLOW}: wheels for every platform, published on a tag"))
     sink(Message("info", f"   next: cd {target} && cratewright build && pip install ."))
     sink(Message("info", f"   then: {usage_example(options)}"))
     print(target, flush=True)
@@ -145,6 +146,11 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         help="PEP 517 build backend in pyproject.toml (default maturin: builds anywhere)",
     )
     add("--vcs", choices=["git", "none"], default="git", help="make a git repository (default)")
+    add(
+        "--no-ci",
+        action="store_true",
+        help="write no GitHub Actions workflow (.github/workflows/CI.yml, from generate-ci)",
+    )
     add("-q", "--quiet", action="store_true", help="print only the project's path")
 
 

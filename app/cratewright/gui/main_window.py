@@ -346,6 +346,13 @@ class MainWindow(QMainWindow):
         if self.new_project_wizard is not None:
             self.new_project_wizard.raise_()
             return
+        # Asked now, not after Create: a created project must open, never wait behind a question.
+        if self.building:
+            self.statusBar().showMessage("A build is running; cancel it before a new project.")
+            return
+        if not self.resolve_unsaved("starting a new project"):
+            self.statusBar().showMessage("Kept the unsaved metadata edits; no new project.")
+            return
         current = self.state.project_path
         wizard = NewProjectWizard(self, location=current.parent if current else None)
         wizard.created.connect(self.open_project)

@@ -41,7 +41,7 @@ from cratewright.core.templates.options import (
     LAYOUTS,
     NewProjectOptions,
 )
-from cratewright.core.templates.plan import ci_available, plan_project, validate_options
+from cratewright.core.templates.plan import plan_project, validate_options
 from cratewright.core.templates.writer import Mode, target_problem, write_project
 from cratewright.errors import CratewrightError
 
@@ -273,10 +273,10 @@ class _OptionsPage(QWizardPage):
         self.backend.addItem("cratewright", "cratewright")
         self.git = QCheckBox("Make a git repository", self)
         self.git.setChecked(True)
-        self.ci = QCheckBox("GitHub Actions workflow (CI.yml)", self)
-        if not ci_available():
-            self.ci.setEnabled(False)
-            self.ci.setText("GitHub Actions workflow (not available yet in cratewright)")
+        self.ci = QCheckBox("GitHub Actions release workflow (.github/workflows/CI.yml)", self)
+        self.ci.setToolTip("What `cratewright generate-ci github` writes: wheels for every "
+                           "platform, published to PyPI on a tag")  # fmt: skip
+        self.ci.setChecked(True)
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
         self.problem.setObjectName("new-project-problem")

@@ -6,6 +6,8 @@ tests can check every combination without building it.
 
 from __future__ import annotations
 
+import tomllib
+
 from cratewright.core.templates.names import check_name
 from cratewright.core.templates.options import NewProjectOptions
 from cratewright.core.templates.python_files import (
@@ -19,16 +21,32 @@ from cratewright.core.templates.python_files import (
 from cratewright.core.templates.rust_files import cargo_toml, crate_source
 from cratewright.errors import NewProjectError
 
-__all__ = ["ci_available", "plan_project", "validate_options"]
+__all__ = ["CI_WORKFLOW", "ci_workflow", "plan_project", "validate_options"]
 
 
-def ci_available() -> bool:
-    """Whether cratewright can write a CI workflow into new projects.
+CI_WORKFLOW = ".github/workflows/CI.yml"
+CI_COMMAND = ("cratewright", "generate-ci", "github", "-o", CI_WORKFLOW)
 
-    It cannot yet: workflows will come from the ``generate-ci`` engine once it exists, and
-    new projects get none until then rather than a hand-written copy that drifts from it.
+
+def ci_workflow(options: NewProjectOptions, pyproject_text: str) -> str:
+    """The GitHub Actions release workflow, from the same engine as ``generate-ci github``.
+
+    The project's facts come from the options (nothing is on disk yet, and cargo need not
+    run): the workflow is exactly what ``generate-ci`` writes once the project exists.
     """
-    return False
+    from cratewright.core.ci.generate import render, resolve_for_project
+    from cratewright.core.ci.resolve import CIOptions, ProjectFacts
+
+    facts = ProjectFacts(
+        name=options.name,
+        bindings=options.bindings,
+        abi3=options.abi3,
+        abi3_minor=options.abi3_minimum[1] if options.abi3 and options.abi3_minimum else None,
+        has_pyproject=True,
+        requires_python=options.requires_python,
+    )
+    resolved = resolve_for_project(tomllib.loads(pyproject_text), facts, CIOptions())
+    return render(resolved, "github", command=CI_COMMAND)
 
 
 def validate_options(options: NewProjectOptions) -> None:
@@ -67,4 +85,6 @@ def plan_project(options: NewProjectOptions) -> dict[str, str]:
     if python_dir is not None:
         files[f"{python_dir}/{options.module}/__init__.py"] = package_init(options)
         files[f"tests/test_{options.module}.py"] = package_test(options)
+    if options.ci:
+        files[CI_WORKFLOW] = ci_workflow(options, files["pyproject.toml"])
     return dict(sorted(files.items()))
