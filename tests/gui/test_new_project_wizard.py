@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QPushButton, QRadioButton, QWizard
+from PySide6.QtWidgets import QApplication, QPushButton, QRadioButton, QWizard
 
 from cratewright.gui.main_window import MainWindow
 from cratewright.gui.new_project_wizard import NewProjectWizard
 from tests.conftest import TEST_CRATES, run_cratewright
+from tests.gui.clipping import clipped_texts
+from tests.gui.test_small_screen import app_style  # noqa: F401 (fixture)
 
 
 def _window(qtbot) -> MainWindow:
@@ -202,3 +204,20 @@ def test_new_project_asks_about_unsaved_edits_first(qtbot, tmp_path: Path) -> No
     assert wizard is not None and wizard.name_page.location == str(tmp_path)
     _click(qtbot, wizard, QWizard.WizardButton.CancelButton)
     _finish(window, answers)
+
+
+@pytest.mark.usefixtures("app_style")
+def test_no_wizard_text_is_clipped(qtbot, tmp_path: Path) -> None:
+    """Every page fits at the wizard's size (inside a 1024×700 window) with the app's style."""
+    wizard = NewProjectWizard(location=tmp_path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.name_page.name_edit.setText("a-rather-long-project-name")
+    problems: list[str] = []
+    for _page in range(4):
+        for _ in range(3):
+            QApplication.processEvents()
+        problems += clipped_texts(wizard.currentPage())
+        if wizard.currentPage() is not wizard.options_page:
+            _click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    assert not problems, "\n".join(problems)
