@@ -23,6 +23,7 @@ from cratewright.core.ci.emit import load_yaml
 from cratewright.core.ci.pins import PINS
 from cratewright.core.ci.validate import audit_workflow, check_schema
 from tests.ci_projects import make_project
+from tests.conftest import TEST_CRATES, run_cratewright
 
 pytestmark = pytest.mark.oracle
 
@@ -265,3 +266,25 @@ def test_a_multi_line_script_breaks_maturins_yaml_not_ours(tmp_path: Path) -> No
     build = load_yaml(ours.read_text())["jobs"]["linux"]["steps"][2]
     assert build["with"]["before-script-linux"] == script
     assert check_schema(ours.read_text(), "github").ok
+
+
+_CRATES = sorted(
+    crate.name
+    for crate in TEST_CRATES.iterdir()
+    if (crate / "pyproject.toml").is_file() or (crate / "Cargo.toml").is_file()
+)
+
+
+@pytest.mark.parametrize("crate", _CRATES)
+def test_same_workflow_as_maturin_for_every_test_crate(crate: str) -> None:
+    """Run in the crate's folder as a user would (workspaces find their member there)."""
+    cwd = TEST_CRATES / crate
+    theirs = subprocess.run(
+        [_maturin(), "generate-ci", "github"],
+        cwd=cwd, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    ours = run_cratewright("generate-ci", "github", cwd=cwd)
+    assert (theirs.returncode == 0) == (ours.returncode == 0), (theirs.stderr, ours.stderr)
+    if theirs.returncode == 0:
+        theirs_doc = load_yaml(theirs.stdout, typed=False)
+        assert _without_intended(load_yaml(ours.stdout, typed=False)) == theirs_doc
