@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
+from cratewright.core.ci.checks import audit_workflow, check_schema
 from cratewright.core.ci.config import parse_github_config
 from cratewright.core.ci.emit import dump_yaml, load_yaml
 from cratewright.core.ci.generate import render
 from cratewright.core.ci.gitlab import gitlab_header_notes, gitlab_pipeline
 from cratewright.core.ci.pins import PINS
 from cratewright.core.ci.resolve import CIOptions, ProjectFacts, ResolvedCI, resolve_ci
-from cratewright.core.ci.validate import audit_workflow, check_schema
 from cratewright.errors import ConfigError
 
 PYO3 = ProjectFacts(name="demo", bindings="pyo3", requires_python=">=3.9")
@@ -197,7 +197,7 @@ def test_trusted_publishing_drops_the_token() -> None:
 
 
 def test_missing_tools_are_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cratewright.core.ci import validate as validate_module
+    from cratewright.core.ci import checks as validate_module
 
     monkeypatch.setattr(validate_module, "_tool", lambda name: None)
     reports = validate_module.validate("name: CI\n", "github")

@@ -223,7 +223,7 @@ def test_a_failed_init_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
 def test_ci_workflow_is_what_generate_ci_writes_and_validates(
     options: NewProjectOptions, tmp_path: Path
 ) -> None:
-    from cratewright.core.ci.validate import validate
+    from cratewright.core.ci.checks import validate
     from cratewright.core.templates.plan import CI_WORKFLOW
     from tests.conftest import run_cratewright
 

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from cratewright.cli import main as cratewright_main
+from cratewright.core.ci.checks import audit_workflow, check_schema
 from cratewright.core.ci.emit import load_yaml
 from cratewright.core.ci.pins import PINS
-from cratewright.core.ci.validate import audit_workflow, check_schema
 from tests.ci_projects import make_project
 from tests.conftest import TEST_CRATES, run_cratewright
 

@@ -37,10 +37,14 @@ def _command_line(args: argparse.Namespace) -> list[str]:
 
 
 def run(args: argparse.Namespace, sink: EventSink) -> int:
-    from cratewright.core.ci.files import write_atomically
-    from cratewright.core.ci.generate import load_facts, render, resolve_for_project
-    from cratewright.core.ci.gitlab import gitlab_header_notes
-    from cratewright.core.ci.resolve import CIOptions
+    from cratewright.core.ci import (
+        CIOptions,
+        gitlab_header_notes,
+        load_facts,
+        render,
+        resolve_for_project,
+        write_atomically,
+    )
 
     manifest = Path(args.manifest_path) if args.manifest_path else None
     project, facts = load_facts(manifest)

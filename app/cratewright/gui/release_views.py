@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.ci.matrix import COLUMNS, MatrixCell, ReleaseMatrix
-from cratewright.core.ci.platforms import PLATFORMS
+from cratewright.core.ci import COLUMNS, PLATFORMS, MatrixCell, ReleaseMatrix
 
 __all__ = ["ReleaseMatrixTable", "WorkflowDiffDialog", "YamlHighlighter"]
 

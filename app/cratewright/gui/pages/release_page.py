@@ -32,18 +32,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.ci.files import (
+from cratewright.core.ci import (
+    CIOptions,
+    ProjectFacts,
+    Provider,
+    ResolvedCI,
+    ToolReport,
     default_path,
     existing_workflows,
+    facts_from,
+    gitlab_header_notes,
+    release_matrix,
+    render,
+    resolve_for_project,
+    set_option,
+    set_target,
     unified_diff,
+    validate,
     write_atomically,
 )
-from cratewright.core.ci.generate import Provider, facts_from, render, resolve_for_project
-from cratewright.core.ci.gitlab import gitlab_header_notes
-from cratewright.core.ci.matrix import release_matrix
-from cratewright.core.ci.resolve import CIOptions, ProjectFacts, ResolvedCI
-from cratewright.core.ci.settings import set_option, set_target
-from cratewright.core.ci.validate import ToolReport, validate
 from cratewright.core.metadata.overview import ProjectOverview
 from cratewright.errors import CratewrightError
 from cratewright.gui.page import Page
