@@ -4,7 +4,8 @@ import importlib.resources
 
 import stubs_pysrc
 
-assert stubs_pysrc.mix(stubs_pysrc.Color.Red) == (stubs_pysrc.Color.Blue, 0.5)
+assert stubs_pysrc.mix(stubs_pysrc.Color.Red) == (stubs_pysrc.Color.Red, 0.5)
+assert stubs_pysrc.mix(stubs_pysrc.Color.Red, ratio=0.25) == (stubs_pysrc.Color.Blue, 0.25)
 timer = stubs_pysrc.Timer(label="t")
 assert timer.tick(3) == 2
 assert stubs_pysrc.units.convert(2.0) == 2000.0
