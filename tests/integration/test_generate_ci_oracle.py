@@ -35,6 +35,7 @@ INTENDED_DIFFERENCES = {
     "setup-uv enable-cache: false, setup-node package-manager-cache: false": "no cache in a "
     "workflow that publishes (zizmor cache-poisoning, high)",
     "setup-node v6 instead of v3": "v3 runs on Node 16, which GitHub retired",
+    "emsdk cache only off tags": "like sccache, no cache is restored into a release build",
 }
 
 CONFIGS: dict[str, tuple[str, dict[str, Any], list[str]]] = {
@@ -161,6 +162,12 @@ def _without_intended(document: dict[str, Any]) -> dict[str, Any]:
                 assert step.pop("with") == {"persist-credentials": "false"}
             if uses.startswith("astral-sh/setup-uv@"):
                 assert step.pop("with") == {"enable-cache": "false"}
+            if uses.startswith("emscripten-core/setup-emsdk@"):
+                cache = step["with"]["actions-cache-folder"]
+                assert (
+                    cache == "${{ !startsWith(github.ref, 'refs/tags/') && 'emsdk-cache' || '' }}"
+                )
+                step["with"]["actions-cache-folder"] = "emsdk-cache"
             if uses.startswith("actions/setup-node@"):
                 assert step["with"].pop("package-manager-cache") == "false"
                 assert uses == "actions/setup-node@v6"

@@ -5,8 +5,9 @@ Each build job runs a matrix of targets through PyO3/maturin-action and uploads 
 publishes everything with ``uv publish``. It differs from ``maturin generate-ci github`` only
 where that output fails zizmor's audit: actions are pinned to commit SHAs
 (:mod:`cratewright.core.ci.pins`), checkouts do not persist the token, and setup-uv's and
-setup-node's caches are off (cache poisoning of a publishing workflow); setup-node is v6,
-as maturin's v3 runs on a retired Node. The oracle test lists these differences.
+setup-node's caches are off (cache poisoning of a publishing workflow), the emsdk cache is off
+on tag builds as sccache is; setup-node is v6, as maturin's v3 runs on a retired Node. The
+oracle test lists these differences.
 """
 
 from __future__ import annotations
@@ -107,7 +108,8 @@ def _emscripten_setup() -> list[dict[str, Any]]:
             "uses": _uses("emscripten-core/setup-emsdk"),
             "with": {
                 "version": expr("env.EMSCRIPTEN_VERSION"),
-                "actions-cache-folder": "emsdk-cache",
+                # No emsdk cache on tag builds, like sccache: nothing cached reaches a release.
+                "actions-cache-folder": expr(f"!{ON_TAG} && 'emsdk-cache' || ''"),
             },
         },
         {"uses": _uses("actions/setup-python"),
