@@ -6,7 +6,6 @@ worker through :func:`run_task`; this page only turns the engine's events into w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,22 +29,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.build.builder import build_wheels
-from cratewright.core.build.plan import BuildOptions, plan_build
 from cratewright.core.metadata.overview import ProjectOverview
 from cratewright.errors import BuildCancelled, CratewrightError
 from cratewright.events import (
-    CancelToken,
     CargoMessage,
     Diagnostic,
     Event,
-    EventSink,
     Message,
     OutputLine,
     Progress,
     Status,
     WheelBuilt,
 )
+from cratewright.gui.build_job import BuildOutcome, options_summary, run_build
 from cratewright.gui.build_options_form import BuildOptionsForm, options_from_values
 from cratewright.gui.diagnostics_view import DiagnosticsView
 from cratewright.gui.log_view import LogView
@@ -55,50 +51,11 @@ from cratewright.gui.settings import load_build_options, save_build_options
 from cratewright.gui.state import AppState
 from cratewright.gui.workers import Task, run_task
 
-__all__ = ["BuildOutcome", "BuildPage", "run_build"]
+__all__ = ["BuildPage"]
 
 _YELLOW = "\x1b[33m"
 _RED = "\x1b[1;31m"
 _RESET = "\x1b[0m"
-
-
-@dataclass(frozen=True)
-class BuildOutcome:
-    """What one GUI build produced."""
-
-    wheels: tuple[Path, ...]
-    sdist: Path | None
-
-
-def run_build(
-    options: BuildOptions, *, sdist: bool, sink: EventSink, cancel: CancelToken
-) -> BuildOutcome:
-    """The worker's job: exactly ``cratewright build`` (``build --sdist`` when asked)."""
-    if sdist:
-        from cratewright.core.sdist.verify import build_sdist_and_wheels
-
-        built = build_sdist_and_wheels(options, sink=sink, cancel=cancel)
-        return BuildOutcome(tuple(wheel.path for wheel in built.wheels), built.sdist)
-    plan = plan_build(options, sink=sink)
-    wheels = build_wheels(plan, sink=sink, cancel=cancel)
-    return BuildOutcome(tuple(wheel.path for wheel in wheels), None)
-
-
-def _options_summary(values: dict[str, Any], state: AppState) -> str:
-    parts = [values.get("profile") or "release"]
-    if values.get("features"):
-        parts.append(f"features {values['features']}")
-    if values.get("all_features"):
-        parts.append("all features")
-    parts.append(values.get("compatibility") or "auto compatibility")
-    parts.append(f"audit {values.get('auditwheel', 'repair')}")
-    if state.interpreters:
-        parts.append(", ".join(path.name for path in state.interpreters))
-    if state.target:
-        parts.append(state.target + (" (zig)" if state.zig else ""))
-    if values.get("sdist"):
-        parts.append("+ sdist")
-    return " · ".join(parts)
 
 
 class BuildPage(Page):
@@ -386,7 +343,7 @@ class BuildPage(Page):
         item = QTreeWidgetItem(
             [
                 self._started_at,
-                _options_summary(self._values_at_start, self.state),
+                options_summary(self._values_at_start, self.state),
                 summary,
                 f"{seconds:.1f} s",
             ]
