@@ -12,23 +12,19 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
 from collections.abc import Sequence
-from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication
-
 from cratewright import __version__
-from cratewright.gui.gc_guard import ensure_main_thread_gc
 from cratewright.gui.resources import resource_path
-from cratewright.gui.settings import APPLICATION, ORGANIZATION
 
 if TYPE_CHECKING:
-    from cratewright.core.metadata.overview import ProjectOverview
+    from PySide6.QtWidgets import QApplication
+
+
+# Qt and the engine are imported inside the functions: ``run`` starts loading the project
+# (cargo) before either is imported, so cargo runs while they load.
 
 __all__ = [
     "SCREENSHOT_SIZE",
@@ -37,6 +33,7 @@ __all__ = [
     "render_pages",
     "render_welcome",
     "run",
+    "start_loading",
 ]
 
 SCREENSHOT_SIZE = (1280, 800)
@@ -95,6 +92,13 @@ def create_application(argv: Sequence[str] = ()) -> QApplication:
     Fusion follows the system colour scheme (light or dark) on every platform; the style sheet
     sets only spacing, never colours.
     """
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QGuiApplication, QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from cratewright.gui.gc_guard import ensure_main_thread_gc
+    from cratewright.gui.settings import APPLICATION, ORGANIZATION
+
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -116,6 +120,8 @@ def render_pages(
     window: object, out_dir: Path, size: tuple[int, int] = SCREENSHOT_SIZE
 ) -> list[Path]:
     """Show each page of ``window`` at ``size`` and save it as ``<page_id>.png``."""
+    from PySide6.QtWidgets import QApplication
+
     from cratewright.gui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
@@ -147,7 +153,7 @@ def render_welcome(
     ``new-project-<page>.png`` (the wizard filled in as a user would, nothing created)."""
     import tempfile
 
-    from PySide6.QtWidgets import QWizard
+    from PySide6.QtWidgets import QApplication, QWizard
 
     from cratewright.gui.main_window import MainWindow
 
@@ -186,20 +192,19 @@ def render_welcome(
     return written
 
 
-def _start_loading(path: Path) -> Future[ProjectOverview]:
-    """Open the project in a thread now, so cargo runs while Qt builds the window."""
-    future: Future[ProjectOverview] = Future()
+def start_loading(path: Path) -> bool:
+    """Start ``cargo metadata`` for the project now, before Qt and the engine are imported.
 
-    def load() -> None:
-        from cratewright.core.metadata.overview import load_overview
+    Importing the engine in a thread while the main thread imports Qt makes both slower (they
+    take turns on the GIL), so only cargo starts early: it runs while Qt loads, and the
+    window's load task (after the window is shown) takes its answer. Returns whether cargo
+    was started (a pyproject.toml naming another manifest is simply loaded later).
+    """
+    from cratewright.core.cargo.prefetch import prefetch_metadata
 
-        try:
-            future.set_result(load_overview(path.expanduser().resolve()))
-        except BaseException as exc:  # handed to the window, which shows it
-            future.set_exception(exc)
-
-    threading.Thread(target=load, name="cratewright-preload", daemon=True).start()
-    return future
+    target = path.expanduser().resolve()
+    manifest = target / "Cargo.toml" if target.is_dir() else target
+    return manifest.name == "Cargo.toml" and prefetch_metadata(manifest)
 
 
 def run(argv: Sequence[str]) -> int:
@@ -217,10 +222,14 @@ def run(argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
         return 1
+    if args.path is not None:
+        start_loading(args.path)
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
-    preloaded = _start_loading(args.path) if args.path is not None else None
     app = create_application()
     apply_theme(app, args.theme)
     from cratewright.gui.main_window import MainWindow
@@ -231,7 +240,7 @@ def run(argv: Sequence[str]) -> int:
         window.resize(*size)
     window.show()
     if args.path is not None:
-        window.open_project(args.path, preloaded)
+        window.open_project(args.path)
     if args.build:
         window.project_loaded.connect(lambda ok: ok and window.build_page.start_build())
     if args.screenshot is None:

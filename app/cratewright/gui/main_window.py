@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
 )
 
 from cratewright import __version__
-from cratewright.core.metadata.overview import ProjectOverview, load_overview
 from cratewright.gui.elided_label import ElidedLabel
 from cratewright.gui.page import Page, RunningJob
 from cratewright.gui.project_panels import ErrorPanel, WelcomePanel
@@ -53,6 +52,7 @@ from cratewright.gui.unsaved import ask_stop_jobs
 from cratewright.gui.workers import Task, run_task
 
 if TYPE_CHECKING:
+    from cratewright.core.metadata.overview import ProjectOverview
     from cratewright.gui.new_project_wizard import NewProjectWizard
     from cratewright.gui.pages.build_page import BuildPage
     from cratewright.gui.pages.metadata_page import MetadataPage
@@ -81,6 +81,13 @@ _PAGE_ICONS = {
 }
 _NOTIFY_AFTER_SECONDS = 10.0
 _WIDE_EXTRA, _NARROW_BELOW = 24, 1200  # the sidebar narrows to its content below 1200 px
+
+
+def _load_overview(path: Path) -> ProjectOverview:
+    # imported here, in the worker: the window is shown before the engine is imported
+    from cratewright.core.metadata.overview import load_overview
+
+    return load_overview(path)
 
 
 def project_path_from_drop(paths: list[Path]) -> Path | None:
@@ -402,7 +409,7 @@ class MainWindow(QMainWindow):
         self.navigation.setEnabled(False)
         self.statusBar().showMessage(f"Opening {path}…")
         self._load_task = run_task(
-            lambda sink, cancel: preloaded.result() if preloaded else load_overview(path),
+            lambda sink, cancel: preloaded.result() if preloaded else _load_overview(path),
             parent=self,
             on_success=lambda overview: self._opened(path, overview),
             on_failure=lambda error, trace: self._open_failed(path, error, trace),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtWidgets import QWidget
 
-from cratewright.core.metadata.overview import ProjectOverview
 from cratewright.gui.state import AppState
+
+if TYPE_CHECKING:  # the engine is imported by the project load, not by the first paint
+    from cratewright.core.metadata.overview import ProjectOverview
 
 __all__ = ["Page", "RunningJob"]
 

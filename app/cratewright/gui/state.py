@@ -8,12 +8,15 @@ Publish without knowing they exist.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from cratewright.core.build.artifacts import ExistingArtifact, default_out_dir, find_artifacts
-from cratewright.core.metadata.overview import ProjectOverview
 from cratewright.gui.settings import load_build_options, load_interpreters, save_interpreters
+
+if TYPE_CHECKING:  # the engine is imported by the project load, not by the first paint
+    from cratewright.core.build.artifacts import ExistingArtifact
+    from cratewright.core.metadata.overview import ProjectOverview
 
 __all__ = ["AppState"]
 
@@ -51,6 +54,8 @@ class AppState(QObject):
 
     def out_dir(self) -> Path | None:
         """Where builds of the open project write (the Build page's saved choice)."""
+        from cratewright.core.build.artifacts import default_out_dir
+
         overview = self.overview
         if overview is None:
             return None
@@ -58,6 +63,8 @@ class AppState(QObject):
         return default_out_dir(overview.cargo_metadata.target_directory, out or None)
 
     def _find_existing(self) -> None:
+        from cratewright.core.build.artifacts import find_artifacts
+
         overview, out = self.overview, self.out_dir()
         self.existing = (
             tuple(find_artifacts(out, overview.name, overview.version))

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from cratewright.core.cargo.prefetch import metadata_args, take_prefetched
 from cratewright.core.cargo.runner import run_cargo_capture
 from cratewright.core.cargo.tree import BINDINGS_CRATES, ScopedFeatures, scoped_features
 from cratewright.errors import CargoError
@@ -206,8 +207,11 @@ def load_cargo_metadata(
     In a workspace the bindings crates' features are then scoped to the package with
     ``cargo tree`` (see :class:`CargoMetadata`).
     """
-    args = ["metadata", "--format-version", "1", "--manifest-path", str(manifest), *cargo_flags]
-    output = run_cargo_capture(args, cwd=manifest.parent, env=env)
+    args = metadata_args(manifest, cargo_flags)
+    # a call the desktop app started early (before importing the engine) is used as is
+    output = (take_prefetched(args) if env is None else None) or run_cargo_capture(
+        args, cwd=manifest.parent, env=env
+    )
     try:
         raw = json.loads(output)
     except json.JSONDecodeError as exc:
