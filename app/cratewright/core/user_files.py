@@ -9,9 +9,11 @@ clear :class:`~cratewright.errors.CratewrightError` naming the path and what it 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
+import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +23,7 @@ __all__ = [
     "PathKind",
     "describe_path_error",
     "path_kind",
+    "prepare_output_dir",
     "read_user_file",
     "safe_resolve",
 ]
@@ -134,3 +137,50 @@ def read_user_file(
         raise _error(error, what, path, describe_path_error(exc)) from None
     finally:
         os.close(fd)
+
+
+#: What a probe writes into an output directory before a long job: enough to catch a full
+#: disk (a few hundred kB is less than any wheel), small enough to be instant.
+OUTPUT_PROBE_BYTES = 256 * 1024
+
+
+def prepare_output_dir(
+    path: Path, what: str, *, error: type[CratewrightError] = ProjectError
+) -> Path:
+    """Create ``path`` if needed and prove it can take a file, before any long work starts.
+
+    A build compiles for minutes before it writes the wheel; a read-only, full or
+    file-instead-of-folder output directory must be found first. The probe is a hidden
+    temporary file of :data:`OUTPUT_PROBE_BYTES`, written, synced and removed.
+    """
+    kind = path_kind(path, what, error=error)
+    if kind == "file":
+        raise _error(error, what, path, "it is a file, not a folder")
+    if kind == "missing":
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise _error(error, what, path, "a file of that name is in the way") from None
+        except (OSError, ValueError) as exc:
+            raise _error(error, what, path, describe_path_error(exc)) from None
+    probe: str | None = None
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".cratewright-probe-", dir=path)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(b"\0" * OUTPUT_PROBE_BYTES)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        reason = describe_path_error(exc)
+        if exc.errno == errno.ENOSPC:
+            reason = "no space is left on its file system"
+        elif exc.errno == errno.EROFS:
+            reason = "its file system is read-only"
+        elif exc.errno == errno.EACCES:
+            reason = "permission denied (it cannot be written)"
+        raise _error(error, what, path, reason) from None
+    finally:
+        if probe is not None:
+            with contextlib.suppress(OSError):
+                Path(probe).unlink()
+    return path

@@ -34,6 +34,7 @@ from cratewright.core.audit.repair_sbom import AUDITWHEEL_SBOM, auditwheel_sbom
 from cratewright.core.audit.report import audit_path, platform_tag_for
 from cratewright.core.audit.resolve import Location, expand_origin
 from cratewright.core.audit.wheelfile import WheelArchive, parse_wheel_name
+from cratewright.core.user_files import describe_path_error, prepare_output_dir
 from cratewright.core.wheel.writer import WheelCompression, zip_date_time
 from cratewright.errors import AuditError, BuildCancelled, ConfigError
 from cratewright.events import CancelToken, EventSink, Message, Status, null_sink
@@ -206,11 +207,19 @@ def _retag_wheel_file(text: str, platform_tag: str) -> str:
     for line in lines:
         key, sep, value = line.partition(":")
         if sep and key.strip() == "Tag":
-            python, abi = value.strip().split("-")[:2]
+            parts = value.strip().split("-")
+            if len(parts) != 3 or not all(parts):
+                raise AuditError(
+                    f"The wheel's WHEEL file has a malformed tag {value.strip()[:80]!r} "
+                    "(expected python-abi-platform); it cannot be retagged"
+                )
+            python, abi = parts[:2]
             if f"{python}-{abi}" not in interpreters:
                 interpreters.append(f"{python}-{abi}")
             continue
         kept.append(line)
+    if not interpreters:
+        raise AuditError("The wheel's WHEEL file has no Tag line; it cannot be retagged")
     tags = [f"{pa}-{plat}" for pa in interpreters for plat in platform_tag.split(".")]
     return "\n".join([*kept, *(f"Tag: {t}" for t in tags)]) + "\n"
 
@@ -228,8 +237,17 @@ def _extract(archive: WheelArchive, scratch: Path) -> list[str]:
     names = []
     for entry in archive.entries:
         target = scratch / entry.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(archive.read(entry.name))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(entry.name))
+        except OSError as exc:
+            shown = entry.name if len(entry.name) <= 100 else f"{entry.name[:60]}… "
+            raise AuditError(
+                f"Cannot repair {archive.path.name}: its member `{shown}` "
+                f"({len(entry.name)} characters) cannot be unpacked here: "
+                f"{describe_path_error(exc)}",
+                hint="pip could not install this wheel on this file system either",
+            ) from None
         names.append(entry.name)
     return names
 
@@ -439,6 +457,7 @@ def repair_wheel(
         BuildCancelled: ``cancel`` was set; nothing was written.
     """
     wheel = Path(wheel)
+    prepare_output_dir(Path(out_dir), "the output directory", error=AuditError)
     report = report or audit_path(wheel, cancel=cancel, extra_search_dirs=extra_search_dirs)
     for error in report.errors:
         raise AuditError(error)

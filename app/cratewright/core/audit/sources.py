@@ -15,6 +15,7 @@ from typing import Literal
 from cratewright.core.audit.elf import analyze_elf, analyze_elf_bytes
 from cratewright.core.audit.elf_info import ElfInfo
 from cratewright.core.audit.wheelfile import WheelArchive, WheelEntry, WheelLimits
+from cratewright.core.user_files import path_kind
 from cratewright.errors import AuditError
 
 _MAX_DIR_FILES = 100_000
@@ -96,9 +97,11 @@ def _directory_names(root: Path) -> list[str]:
 
 
 def open_source(path: Path, limits: WheelLimits | None) -> AuditSource:
-    if path.is_dir():
+    # FIFOs, devices and sockets are refused here: reading one would block or never end.
+    kind = path_kind(path, "the path to audit", error=AuditError)
+    if kind == "dir":
         return _DirectorySource(path, _directory_names(path))
-    if not path.exists():
+    if kind == "missing":
         raise AuditError(f"Cannot read {path}: No such file or directory")
     if path.suffix == ".whl":
         return _WheelSource(path, limits)

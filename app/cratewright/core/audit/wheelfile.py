@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
+from cratewright.core.user_files import path_kind
 from cratewright.errors import AuditError
 
 __all__ = [
@@ -104,6 +105,8 @@ def check_member_name(name: str) -> str | None:
     """Why ``name`` is unsafe as a path inside a wheel, or None if it is fine."""
     if not name or "\0" in name:
         return "an empty name or a NUL byte"
+    if not name.isprintable():  # a line break would also split RECORD and every message
+        return "a control character"
     if "\\" in name:
         return "a backslash"
     if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
@@ -126,6 +129,8 @@ class WheelArchive:
     def __init__(self, path: Path | str, limits: WheelLimits | None = None) -> None:
         self.path = Path(path)
         self.limits = limits or WheelLimits()
+        if path_kind(self.path, "the wheel", error=AuditError) == "dir":
+            raise AuditError(f"{self.path} is not a wheel: it is a directory")
         try:
             self._zip = zipfile.ZipFile(self.path)
         except zipfile.BadZipFile as exc:

@@ -25,6 +25,7 @@ from cratewright.core.build.generators import add_binding_files
 from cratewright.core.build.includes import include_files, out_dir_files
 from cratewright.core.build.plan import BuildPlan, WheelJob
 from cratewright.core.project.layout import python_files
+from cratewright.core.user_files import prepare_output_dir
 from cratewright.core.wheel.sbom import cyclonedx_sbom, sbom_file_name
 from cratewright.core.wheel.writer import WheelWriter
 from cratewright.errors import BuildCancelled, BuildError, ProjectError
@@ -187,6 +188,8 @@ def build_wheels(
     plan: BuildPlan, *, sink: EventSink, cancel: CancelToken | None = None
 ) -> list[BuiltWheel]:
     """Build every wheel of the plan; returns them in job order."""
+    # A read-only, full or file-instead-of-folder out dir is found now, not after compiling.
+    prepare_output_dir(plan.out_dir, "the output directory", error=BuildError)
     built: list[BuiltWheel] = []
     for job in plan.jobs:
         _check_cancel(cancel)

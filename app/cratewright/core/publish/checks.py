@@ -31,6 +31,7 @@ from packaging.version import InvalidVersion, Version
 
 from cratewright.core.audit.pypi_tags import pypi_platform_problem
 from cratewright.core.publish.repositories import Repository
+from cratewright.core.user_files import path_kind
 from cratewright.errors import PublishError
 from cratewright.events import EventSink, Message, null_sink
 
@@ -276,8 +277,13 @@ def check_distribution(path: Path, *, repository: Repository | None = None) -> F
     """
     path = Path(path)
     kind = distribution_kind(path)
-    if not path.is_file():
-        return FileCheck(path, kind, None, None, ("the file does not exist",))
+    try:
+        what = path_kind(path, "the file", error=PublishError)
+    except PublishError as exc:  # a FIFO, device, loop...: refused before anything opens it
+        return FileCheck(path, kind, None, None, (exc.message,))
+    if what != "file":
+        reason = "the file does not exist" if what == "missing" else "it is a directory"
+        return FileCheck(path, kind, None, None, (reason,))
     if kind == "unknown":
         return FileCheck(
             path, kind, None, None, ("not a distribution: expected a .whl or .tar.gz file",)

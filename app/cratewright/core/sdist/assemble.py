@@ -53,6 +53,7 @@ from cratewright.core.sdist.python_files import (
     add_pyproject_metadata_files,
     add_python_sources,
 )
+from cratewright.core.user_files import prepare_output_dir, safe_resolve
 from cratewright.errors import SdistError
 from cratewright.events import EventSink, Message, null_sink
 
@@ -331,7 +332,8 @@ def build_sdist(
         CargoError: ``cargo metadata`` or ``cargo package --list`` failed.
         SdistError: a file cannot be read or placed, or the archive cannot be written.
     """
-    out_dir = ((cwd or Path.cwd()) / out_dir).resolve()
+    out_dir = safe_resolve((cwd or Path.cwd()) / out_dir, "the output directory", error=SdistError)
+    prepare_output_dir(out_dir, "the output directory", error=SdistError)
     contents = _collect(manifest_path, cwd=cwd, out_dir=out_dir, locked=locked, sink=sink)
     members = {f"{contents.root_dir}/{e.archive_path}": _entry_bytes(e) for e in contents.entries}
     path = write_sdist(members, out_dir, contents.filename, first=f"{contents.root_dir}/PKG-INFO")
