@@ -209,3 +209,21 @@ def test_script_type_checks_against_the_installed_stubs(
     assert checked.returncode == 1, checked.stdout
     lines = [line for line in checked.stdout.splitlines() if ": error:" in line]
     assert [int(line.split(":")[1]) for line in lines] == [5, 6, 7, 8], checked.stdout
+
+
+def test_hand_written_stub_is_ignored_with_maturins_warning(tmp_path: Path) -> None:
+    crate_dir = tmp_path / "stubs-pure"
+    shutil.copytree(TEST_CRATES / "stubs-pure", crate_dir)
+    (crate_dir / "stubs_pure.pyi").write_text("def hand_written() -> None: ...\n")
+    theirs = _maturin("build", "--generate-stubs", "-i", sys.executable, "-o", tmp_path / "m",
+                      cwd=crate_dir)  # fmt: skip
+    ours = run_cratewright("build", "-m", crate_dir, "--generate-stubs", "-i", sys.executable,
+                           "-o", tmp_path / "o")  # fmt: skip
+    assert theirs.returncode == 0 and ours.returncode == 0, theirs.stderr + ours.stderr
+    warning = "⚠️  Warning: Ignoring the type stub file at stubs_pure.pyi, stubs are automatically"
+    assert warning in theirs.stderr and warning in ours.stderr
+    with zipfile.ZipFile(_wheel_in(tmp_path / "o")) as a, \
+            zipfile.ZipFile(_wheel_in(tmp_path / "m")) as b:  # fmt: skip
+        init = "stubs_pure/__init__.pyi"
+        assert a.read(init) == b.read(init)
+        assert b"hand_written" not in a.read(init)

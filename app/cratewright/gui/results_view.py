@@ -64,7 +64,7 @@ class ResultsView(QWidget):
         contents_header.setStretchLastSection(False)
         contents_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         contents_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        splitter.setSizes([560, 440])
+        splitter.setSizes([480, 520])
         row = QHBoxLayout()
         self.summary = QLabel("No build yet.", self)
         self.folder_button = QPushButton("Show in folder", self)

@@ -45,7 +45,7 @@ class StubsView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         layout.addWidget(splitter, 1)
         self.files = QTreeWidget(splitter)
-        self.files.setHeaderLabels(["Stub file"])
+        self.files.setHeaderHidden(True)
         self.files.setAccessibleName("Type stub files")
         self.files.currentItemChanged.connect(self._show_current)
         self.text = QPlainTextEdit(splitter)
@@ -53,7 +53,7 @@ class StubsView(QWidget):
         self.text.setAccessibleName("Type stub text")
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        splitter.setSizes([120, 280])
+        splitter.setSizes([100, 300])
         self._stubs: dict[str, str] = {}
         self.show_wheel(None)
 
@@ -79,8 +79,9 @@ class StubsView(QWidget):
         if not pyi:
             self.summary.setText(_NO_STUBS)
             return
-        typed = " and a py.typed marker" if len(pyi) < len(self._stubs) else ""
-        self.summary.setText(f"{len(pyi)} stub file(s){typed} in {wheel.name}")
+        typed = " + py.typed" if len(pyi) < len(self._stubs) else ""
+        self.summary.setText(f"{len(pyi)} stub file(s){typed}")
+        self.summary.setToolTip(str(wheel))
         folders: dict[str, QTreeWidgetItem] = {}
         first: QTreeWidgetItem | None = None
         for name in self._stubs:
