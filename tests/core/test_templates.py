@@ -90,6 +90,7 @@ def test_every_plan_is_valid_toml_python_and_opens_as_a_project(
     assert f"{crate}Cargo.toml" in files and f"{crate}src/{source}" in files
     assert (f"tests/test_{options.module}.py" in files) == options.is_mixed
     cargo = tomllib.loads(files[f"{crate}Cargo.toml"])
+    assert cargo["package"]["edition"] == "2024"
     pyo3 = cargo["dependencies"].get("pyo3")
     if options.abi3_minimum:
         major, minor = options.abi3_minimum

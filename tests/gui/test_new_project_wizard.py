@@ -221,3 +221,29 @@ def test_no_wizard_text_is_clipped(qtbot, tmp_path: Path) -> None:
         if wizard.currentPage() is not wizard.options_page:
             _click(qtbot, wizard, QWizard.WizardButton.NextButton)
     assert not problems, "\n".join(problems)
+
+
+def test_init_into_the_chosen_folder(qtbot, tmp_path: Path) -> None:
+    """'Put the project directly into this folder' is init: refused where a manifest exists."""
+    folder = tmp_path / "existing"
+    folder.mkdir()
+    (folder / "Cargo.toml").write_text("")
+    wizard = NewProjectWizard(location=folder)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    name = wizard.name_page
+    name.name_edit.setText("in-place")
+    name.in_place.setChecked(True)
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    assert not next_button.isEnabled() and "already has a Cargo.toml" in name.target_check.text()
+    (folder / "Cargo.toml").unlink()
+    (folder / "notes.txt").write_text("mine")
+    qtbot.waitUntil(next_button.isEnabled, timeout=5000)  # the folder is looked at again
+    assert "will be written to" in name.target_check.text()
+    for _page in range(3):
+        _click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    with qtbot.waitSignal(wizard.created) as created:
+        _click(qtbot, wizard, QWizard.WizardButton.FinishButton)
+    assert created.args == [folder]
+    assert tomllib.loads((folder / "Cargo.toml").read_text())["package"]["name"] == "in-place"
+    assert (folder / "notes.txt").read_text() == "mine"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -101,7 +102,20 @@ class _NamePage(QWizardPage):
         self.name_edit.textChanged.connect(self._changed)
         self.location_edit.textChanged.connect(self._changed)
         self.in_place.toggled.connect(self._changed)
+        # The folder may change behind the wizard's back (a file manager, a terminal): look
+        # again every second while this page is shown, so the verdict is always current.
+        self._recheck = QTimer(self)
+        self._recheck.setInterval(1000)
+        self._recheck.timeout.connect(self._changed)
         self._changed()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._recheck.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._recheck.stop()
+        super().hideEvent(event)
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Where the project goes", self.location)

@@ -15,10 +15,9 @@ __all__ = ["PYO3_VERSION", "UNIFFI_VERSION", "cargo_toml", "crate_source", "nati
 PYO3_VERSION = "0.30"
 # Must match the uniffi-bindgen that generates the Python side (0.31 in cratewright's set-up).
 UNIFFI_VERSION = "0.31"
+# Every template is edition 2024, cffi included: the cbindgen cratewright needs (and setup.sh
+# installs) parses its `#[unsafe(no_mangle)]`; Debian's 0.24 cannot and is refused by the build.
 EDITION = "2024"
-# cbindgen before 0.27 (Debian's is 0.24) cannot parse edition 2024's `#[unsafe(no_mangle)]`;
-# edition 2021's `#[no_mangle]` is read by every cbindgen.
-CFFI_EDITION = "2021"
 
 
 def native_module(options: NewProjectOptions) -> str:
@@ -47,12 +46,11 @@ def _dependencies(options: NewProjectOptions) -> str:
 
 def cargo_toml(options: NewProjectOptions) -> str:
     """Cargo.toml: a cdylib for the library bindings, a plain binary for ``bin``."""
-    edition = CFFI_EDITION if options.bindings == "cffi" else EDITION
     lines = [
         "[package]",
         f"name = {toml_string(options.name)}",
         'version = "0.1.0"',
-        f'edition = "{edition}"',
+        f'edition = "{EDITION}"',
     ]
     if options.license:
         lines.append(f"license = {toml_string(options.license)}")
@@ -124,13 +122,13 @@ def _cffi_source(options: NewProjectOptions) -> str:
 //! Plain C functions: cbindgen writes their header and cffi loads them from Python (`lib.add`).
 
 /// Add two integers (wrapping on overflow).
-#[no_mangle]
+#[unsafe(no_mangle)]
 pub extern "C" fn add(a: i64, b: i64) -> i64 {
     a.wrapping_add(b)
 }
 
 /// Multiply two integers (wrapping on overflow).
-#[no_mangle]
+#[unsafe(no_mangle)]
 pub extern "C" fn multiply(a: i64, b: i64) -> i64 {
     a.wrapping_mul(b)
 }
