@@ -122,3 +122,15 @@ def test_build_editable_hook_mixed(tmp_path: Path) -> None:
     assert "pyo3_mixed.pth" in names
     assert not any(n.startswith("pyo3_mixed/") for n in names)
     assert list((project / "python" / "pyo3_mixed").glob("_native.cpython-*.so"))
+
+
+def test_generate_stubs_from_build_args(monkeypatch, tmp_path: Path) -> None:
+    # as maturin's backend: `pip wheel -C build-args=--generate-stubs` or MATURIN_PEP517_ARGS
+    from cratewright import backend
+
+    monkeypatch.chdir(TEST_CRATES / "stubs-pure")
+    monkeypatch.delenv("MATURIN_PEP517_ARGS", raising=False)
+    assert not backend._options({}, tmp_path).generate_stubs
+    assert backend._options({"build-args": "--generate-stubs"}, tmp_path).generate_stubs
+    monkeypatch.setenv("MATURIN_PEP517_ARGS", "--generate-stubs --locked")
+    assert backend._options(None, tmp_path).generate_stubs

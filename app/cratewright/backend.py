@@ -97,6 +97,7 @@ def _options(
         locked="--locked" in args,
         frozen="--frozen" in args,
         offline="--offline" in args,
+        generate_stubs="--generate-stubs" in args,
         cwd=Path.cwd(),
     )
 
