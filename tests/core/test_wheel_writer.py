@@ -12,13 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from cratewright.core.wheel.writer import (
-    WheelWriter,
-    compress_tags,
-    expand_tag,
-    source_date_epoch,
-    zip_date_time,
-)
+from cratewright.core.wheel.tags import compress_tags, expand_tag
+from cratewright.core.wheel.writer import WheelWriter
+from cratewright.core.wheel.zip_format import source_date_epoch, zip_date_time
 from cratewright.errors import BuildError, ConfigError
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cratewright.core.wheel.writer import COMPRESSION_METHODS
+from cratewright.core.wheel.zip_format import COMPRESSION_METHODS
 from cratewright.events import EventSink
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ def add_cargo_args(parser: argparse.ArgumentParser, *, generate_stubs_flag: bool
 
 def cargo_options_from_args(args: argparse.Namespace) -> dict[str, Any]:
     """BuildOptions fields for the flags of :func:`add_cargo_args` (and ``--pgo``)."""
-    from cratewright.core.wheel.writer import WheelCompression
+    from cratewright.core.wheel.zip_format import WheelCompression
 
     return {
         "jobs": args.jobs,

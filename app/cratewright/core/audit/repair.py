@@ -35,7 +35,7 @@ from cratewright.core.audit.report import audit_path, platform_tag_for
 from cratewright.core.audit.resolve import Location, expand_origin
 from cratewright.core.audit.wheelfile import WheelArchive, parse_wheel_name
 from cratewright.core.user_files import describe_path_error, prepare_output_dir
-from cratewright.core.wheel.writer import WheelCompression, zip_date_time
+from cratewright.core.wheel.zip_format import WheelCompression, zip_date_time
 from cratewright.errors import AuditError, BuildCancelled, ConfigError
 from cratewright.events import CancelToken, EventSink, Message, Status, null_sink
 

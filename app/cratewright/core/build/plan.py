@@ -38,7 +38,7 @@ from cratewright.core.project.conditional_features import (
 from cratewright.core.project.layout import ProjectLayout
 from cratewright.core.project.locate import Project, open_project
 from cratewright.core.project.maturin_config import AUDITWHEEL_MODES, SbomConfig
-from cratewright.core.wheel.writer import WheelCompression
+from cratewright.core.wheel.zip_format import WheelCompression
 from cratewright.errors import ConfigError, InterpreterError
 from cratewright.events import EventSink, Message, null_sink
 

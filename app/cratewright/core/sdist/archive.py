@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
-from cratewright.core.wheel.writer import source_date_epoch
+from cratewright.core.wheel.zip_format import source_date_epoch
 from cratewright.errors import SdistError
 
 __all__ = [

@@ -35,7 +35,7 @@ from typing import Any
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 
 from cratewright import __version__
-from cratewright.core.wheel.writer import source_date_epoch
+from cratewright.core.wheel.zip_format import source_date_epoch
 from cratewright.errors import BuildError
 
 __all__ = ["DEFAULT_TOOL", "cyclonedx_sbom", "purl_for", "sbom_file_name"]

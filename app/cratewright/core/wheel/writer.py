@@ -19,14 +19,11 @@ leaves a half-written ``.whl`` behind.
 from __future__ import annotations
 
 import base64
-import calendar
 import contextlib
 import hashlib
 import os
 import stat
-import sys
 import tempfile
-import time
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,178 +31,17 @@ from pathlib import Path
 from typing import BinaryIO
 
 from cratewright import __version__
+from cratewright.core.wheel.tags import compress_tags, expand_tag, unique_in_order
+from cratewright.core.wheel.zip_format import (
+    LEVEL_RANGES,
+    WheelCompression,
+    zip_date_time,
+)
 from cratewright.errors import BuildError, ConfigError
 
-__all__ = [
-    "COMPRESSION_METHODS",
-    "WheelCompression",
-    "WheelWriter",
-    "compress_tags",
-    "expand_tag",
-    "source_date_epoch",
-    "zip_date_time",
-]
+__all__ = ["WheelWriter"]
 
 _COPY_CHUNK = 1024 * 1024
-_DOS_MIN = (1980, 1, 1, 0, 0, 0)
-_DOS_MAX = (2107, 12, 31, 23, 59, 58)
-_LEVEL_RANGES = {
-    zipfile.ZIP_DEFLATED: range(0, 10),
-    zipfile.ZIP_BZIP2: range(1, 10),
-}
-if getattr(zipfile, "ZIP_ZSTANDARD", None) is not None:
-    _LEVEL_RANGES[zipfile.ZIP_ZSTANDARD] = range(-7, 23)  # type: ignore[attr-defined]
-
-
-COMPRESSION_METHODS = ("deflated", "stored", "bzip2", "zstd")
-# Python's zipfile writes Zstandard (zip method 93) from 3.14 on (PEP 784).
-_ZSTD = getattr(zipfile, "ZIP_ZSTANDARD", None)
-
-
-@dataclass(frozen=True)
-class WheelCompression:
-    """maturin's ``--compression-method/-level/-enable-large-file-support`` for one wheel.
-
-    ``large_files`` writes zip64 records for every member (as maturin's flag does), so a
-    member may exceed 4 GiB; Python would otherwise only add them to members it knows are big.
-    """
-
-    method: str = "deflated"
-    level: int | None = None
-    large_files: bool = False
-
-    def zip_method(self) -> int:
-        """The zipfile constant; a method this Python cannot write is a ConfigError, never a
-        silent fallback to another method."""
-        if self.method == "deflated":
-            return zipfile.ZIP_DEFLATED
-        if self.method == "stored":
-            return zipfile.ZIP_STORED
-        if self.method == "bzip2":
-            return zipfile.ZIP_BZIP2
-        if self.method == "zstd":
-            if _ZSTD is None:
-                raise ConfigError(
-                    "--compression-method zstd needs Python 3.14 or newer (its zipfile writes "
-                    f"Zstandard); cratewright runs on Python {sys.version.split()[0]}",
-                    hint="use deflated (the default, readable by every installer) or run "
-                    "cratewright with Python 3.14",
-                )
-            return int(_ZSTD)
-        raise ConfigError(
-            f"Unknown compression method {self.method!r}; use one of "
-            + ", ".join(COMPRESSION_METHODS)
-        )
-
-    def check(self) -> None:
-        """Raise the ConfigError :class:`WheelWriter` would, before anything is compiled."""
-        method = self.zip_method()
-        if method == zipfile.ZIP_STORED:
-            if self.level not in (None, 0):
-                raise ConfigError("The stored compression method takes no compression level")
-            return
-        levels = _LEVEL_RANGES[method]
-        if self.level is not None and self.level not in levels:
-            raise ConfigError(
-                f"Invalid compression level {self.level} for {self.method}: use "
-                f"{levels.start} to {levels.stop - 1}"
-            )
-
-
-def source_date_epoch(environ: Mapping[str, str] | None = None) -> int | None:
-    """Return ``SOURCE_DATE_EPOCH`` as an int, or None when it is unset or empty.
-
-    Reproducible-build tooling sets this to pin every timestamp a build writes. A value that
-    is not an integer is a user error; maturin aborts on it too (its SBOM step panics), so we
-    raise instead of silently producing an unpinned build.
-
-    Args:
-        environ: environment to read; defaults to ``os.environ``.
-
-    Raises:
-        ConfigError: the variable is set to something that is not an integer.
-    """
-    env = os.environ if environ is None else environ
-    raw = env.get("SOURCE_DATE_EPOCH", "").strip()
-    if not raw:
-        return None
-    try:
-        return int(raw, 10)
-    except ValueError:
-        raise ConfigError(
-            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got {raw!r}"
-        ) from None
-
-
-def zip_date_time(environ: Mapping[str, str] | None = None) -> tuple[int, int, int, int, int, int]:
-    """Zip entry timestamp: ``SOURCE_DATE_EPOCH`` in UTC, else 1980-01-01 00:00:00.
-
-    DOS timestamps cannot express dates before 1980 or after 2107 (and have two-second
-    resolution), so out-of-range values are clamped rather than rejected.
-    """
-    epoch = source_date_epoch(environ)
-    if epoch is None:
-        return _DOS_MIN
-    if epoch < calendar.timegm((*_DOS_MIN, 0, 0, 0)):
-        return _DOS_MIN
-    if epoch > calendar.timegm((*_DOS_MAX, 0, 0, 0)):
-        return _DOS_MAX
-    tm = time.gmtime(epoch)
-    return (tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec - tm.tm_sec % 2)
-
-
-def _split_tag(tag: str) -> tuple[list[str], list[str], list[str]]:
-    """Split a (possibly compressed) tag into its python, abi and platform component lists."""
-    parts = tag.split("-")
-    if len(parts) != 3 or not all(parts):
-        raise BuildError(f"Invalid wheel tag {tag!r}: expected <python>-<abi>-<platform>")
-    split = [part.split(".") for part in parts]
-    if not all(all(piece) for piece in split):
-        raise BuildError(f"Invalid wheel tag {tag!r}: empty component between dots")
-    return split[0], split[1], split[2]
-
-
-def expand_tag(tag: str) -> list[str]:
-    """Expand a compressed tag into single tags, python outermost and platform innermost.
-
-    This is the cartesian-product order maturin uses for its ``Tag:`` lines, e.g.
-    ``py2.py3-none-any`` gives ``py2-none-any`` then ``py3-none-any``.
-
-    Raises:
-        BuildError: the tag is not ``<python>-<abi>-<platform>``.
-    """
-    pythons, abis, platforms = _split_tag(tag)
-    return [f"{p}-{a}-{pl}" for p in pythons for a in abis for pl in platforms]
-
-
-def _unique(items: Sequence[str]) -> list[str]:
-    """Deduplicate, keeping the first occurrence (so maturin's component order survives)."""
-    return list(dict.fromkeys(items))
-
-
-def compress_tags(tags: Sequence[str]) -> str:
-    """Combine tags into the single compressed tag used in a wheel file name (PEP 425).
-
-    Components keep their first-seen order rather than being sorted, so one compressed tag
-    such as ``manylinux_2_17_x86_64.manylinux2014_x86_64`` comes back exactly as given.
-
-    Raises:
-        BuildError: no tags, a malformed tag, or a set of tags that is not a cartesian product
-            and so cannot be written as one file name.
-    """
-    if not tags:
-        raise BuildError("A wheel needs at least one tag")
-    if len(tags) == 1:
-        _split_tag(tags[0])
-        return tags[0]
-    expanded = _unique([single for tag in tags for single in expand_tag(tag)])
-    triples = [single.split("-") for single in expanded]
-    pythons, abis, platforms = (_unique([t[i] for t in triples]) for i in range(3))
-    if len(pythons) * len(abis) * len(platforms) != len(expanded):
-        raise BuildError(
-            f"Wheel tags {', '.join(tags)} cannot be combined into one wheel file name"
-        )
-    return "-".join(".".join(part) for part in (pythons, abis, platforms))
 
 
 def _check_archive_path(archive_path: str) -> None:
@@ -319,8 +155,8 @@ class WheelWriter:
             if compresslevel not in (None, 0):
                 raise ConfigError("The stored compression method takes no compression level")
             compresslevel = None
-        elif compression in _LEVEL_RANGES:
-            levels = _LEVEL_RANGES[compression]
+        elif compression in LEVEL_RANGES:
+            levels = LEVEL_RANGES[compression]
             if compresslevel is not None and compresslevel not in levels:
                 raise ConfigError(
                     f"Invalid compression level {compresslevel}: use {levels.start} to "
@@ -451,7 +287,7 @@ class WheelWriter:
             f"Generator: {self.generator}",
             f"Root-Is-Purelib: {'true' if self.root_is_purelib else 'false'}",
         ]
-        singles = _unique([single for tag in self._tags for single in expand_tag(tag)])
+        singles = unique_in_order([single for tag in self._tags for single in expand_tag(tag)])
         lines += [f"Tag: {single}" for single in singles]
         return ("\n".join(lines) + "\n").encode("utf-8")
 
