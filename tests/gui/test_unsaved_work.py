@@ -15,8 +15,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from cratewright.core.metadata.edit import MetadataSession
+from cratewright.gui.diff_dialog import DiffDialog
 from cratewright.gui.main_window import MainWindow
-from cratewright.gui.metadata_widgets import DiffDialog
 from cratewright.gui.page import RunningJob
 from tests.conftest import TEST_CRATES
 from tests.gui.test_main_window import open_in_window

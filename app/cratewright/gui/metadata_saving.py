@@ -19,11 +19,9 @@ from PySide6.QtWidgets import (
 from cratewright.core.metadata.edit import FileChange, MetadataSession
 from cratewright.core.metadata.overview import ProjectOverview, load_overview
 from cratewright.errors import CratewrightError, FileChangedError
+from cratewright.gui.diff_dialog import DiffDialog
 from cratewright.gui.metadata_commands import SetFieldCommand
-from cratewright.gui.metadata_widgets import (
-    DiffDialog,
-    TextEditor,
-)
+from cratewright.gui.metadata_widgets import TextEditor
 from cratewright.gui.workers import run_task
 
 

@@ -16,41 +16,31 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from cratewright.core.metadata.edit import FileChange, FollowUpChange
-from cratewright.core.metadata.validate import Problem, classifier_choices
+from cratewright.core.metadata.validate import Problem
 
 __all__ = [
-    "ClassifierPicker",
-    "DiffDialog",
     "FieldFrame",
-    "ReadmePreview",
     "TableEditor",
     "TextEditor",
     "contacts_editor",
     "entry_points_editor",
     "extras_editor",
     "mapping_editor",
-    "save_summary",
     "string_list_editor",
 ]
 
-_BAD_ROW = QColor(229, 57, 53, 60)  # translucent red: readable on light and dark palettes
+BAD_ROW = QColor(229, 57, 53, 60)  # translucent red: readable on light and dark palettes
 
 
 def error_colour(widget: QWidget) -> str:
@@ -224,7 +214,7 @@ class TableEditor(QWidget):
                 for cell in cells:
                     if cell is None:
                         continue
-                    cell.setBackground(QBrush(_BAD_ROW) if messages else QBrush())
+                    cell.setBackground(QBrush(BAD_ROW) if messages else QBrush())
                     cell.setToolTip("\n".join(messages))
         finally:
             self._loading = False
@@ -321,122 +311,6 @@ def entry_points_editor(parent: QWidget | None = None) -> TableEditor:
     )
 
 
-class ClassifierPicker(QWidget):
-    """Search the trove classifiers on the left, the project's choice on the right."""
-
-    edited = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._all = classifier_choices()
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search classifiers, e.g. rust, 3.12, MIT…")
-        self.search.setClearButtonEnabled(True)
-        self.available = QListWidget(self)
-        self.available.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.chosen = QListWidget(self)
-        self.chosen.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.add_button = QPushButton("Add →", self)
-        self.remove_button = QPushButton("← Remove", self)
-        self.search.textChanged.connect(self._filter)
-        self.add_button.clicked.connect(self.add_selected)
-        self.remove_button.clicked.connect(self.remove_selected)
-        self.available.itemDoubleClicked.connect(lambda _item: self.add_selected())
-        left = QVBoxLayout()
-        left.addWidget(QLabel("Available", self))
-        left.addWidget(self.search)
-        left.addWidget(self.available, 1)
-        middle = QVBoxLayout()
-        middle.addStretch(1)
-        middle.addWidget(self.add_button)
-        middle.addWidget(self.remove_button)
-        middle.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(QLabel("Chosen for this project", self))
-        right.addWidget(self.chosen, 1)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(left, 3)
-        layout.addLayout(middle)
-        layout.addLayout(right, 3)
-        self._filter("")
-
-    def _filter(self, text: str) -> None:
-        words = text.lower().split()
-        self.available.clear()
-        self.available.addItems([c for c in self._all if all(w in c.lower() for w in words)])
-
-    def value(self) -> list[str]:
-        """The chosen classifiers, in order."""
-        return [self.chosen.item(i).text() for i in range(self.chosen.count())]
-
-    def set_value(self, value: list[str]) -> None:
-        """Show the project's classifiers without emitting :attr:`edited`."""
-        if value != self.value():
-            self.chosen.clear()
-            self.chosen.addItems(list(value or []))
-
-    def add_selected(self) -> None:
-        """Add the classifiers selected on the left."""
-        current = self.value()
-        new = [i.text() for i in self.available.selectedItems() if i.text() not in current]
-        if new:
-            self.chosen.addItems(new)
-            self.edited.emit()
-
-    def remove_selected(self) -> None:
-        """Remove the classifiers selected on the right."""
-        rows = sorted((self.chosen.row(i) for i in self.chosen.selectedItems()), reverse=True)
-        for row in rows:
-            self.chosen.takeItem(row)
-        if rows:
-            self.edited.emit()
-
-    def mark(self, problems: Sequence[Problem]) -> None:
-        """Tint chosen classifiers that are unknown, deprecated or conflicting."""
-        bad = {p.item: p.message for p in problems if p.item}
-        for i in range(self.chosen.count()):
-            item = self.chosen.item(i)
-            message = bad.get(item.text())
-            item.setBackground(QBrush(_BAD_ROW) if message else QBrush())
-            item.setToolTip(message or "")
-
-
-class ReadmePreview(QTextBrowser):
-    """The long description as PyPI would show it: Markdown rendered, RST via docutils."""
-
-    def show_description(self, text: str | None, content_type: str | None) -> None:
-        """Render ``text`` according to its Description-Content-Type."""
-        self.setOpenExternalLinks(True)
-        if not text:
-            self.setPlainText("(no readme)")
-            return
-        kind = (content_type or "text/plain").split(";")[0].strip().lower()
-        if kind == "text/markdown":
-            self.setMarkdown(text)
-        elif kind == "text/x-rst":
-            self._rst(text)
-        else:
-            self.setPlainText(text)
-
-    def _rst(self, text: str) -> None:
-        try:
-            from docutils.core import publish_parts
-        except ImportError:
-            self.setPlainText(text)
-            return
-        try:
-            parts = publish_parts(
-                text,
-                writer_name="html",
-                settings_overrides={"report_level": 5, "halt_level": 5, "warning_stream": False},
-            )
-        except Exception:  # docutils may fail on broken markup: show the source instead
-            self.setPlainText(text)
-            return
-        self.setHtml(parts["html_body"])
-
-
 class FieldFrame(QWidget):
     """An editor with, below it, where the value comes from and what is wrong with it."""
 
@@ -480,45 +354,3 @@ class FieldFrame(QWidget):
         colour = error_colour(self) if any(p.severity == "error" for p in problems) else "#b26a00"
         self.problems.setStyleSheet(f"color: {colour};")
         self.problems.show()
-
-
-def save_summary(changes: Sequence[FileChange], follow_ups: Sequence[FollowUpChange]) -> str:
-    """Every file that Save changes, in words: the ones it writes and the ones that follow."""
-    written = ", ".join(str(c.path) for c in changes)
-    lines = [f"Save writes the lines shown below to {written}; nothing else in them changes."]
-    lines.extend(f"{f.path} also changes: {f.reason}." for f in follow_ups)
-    return "\n".join(lines)
-
-
-class DiffDialog(QDialog):
-    """Shows what Save will write, file by file; Save or Cancel."""
-
-    def __init__(
-        self,
-        changes: Sequence[FileChange],
-        parent: QWidget | None = None,
-        follow_ups: Sequence[FollowUpChange] = (),
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Save metadata changes")
-        self.resize(760, 520)
-        label = QLabel(save_summary(changes, follow_ups), self)
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary = label
-        text = QPlainTextEdit(self)
-        text.setReadOnly(True)
-        text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        text.setPlainText("\n".join(f"# {c.path}\n{c.diff()}" for c in changes))
-        font = text.font()
-        font.setFamily("monospace")
-        text.setFont(font)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-        layout.addWidget(text, 1)
-        layout.addWidget(buttons)

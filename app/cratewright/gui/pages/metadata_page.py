@@ -32,11 +32,10 @@ from cratewright.core.metadata.edit import FileChange, MetadataSession
 from cratewright.core.metadata.field_view import FieldView, MetadataView
 from cratewright.core.metadata.overview import ProjectOverview
 from cratewright.errors import CratewrightError, FileChangedError
+from cratewright.gui.classifier_picker import ClassifierPicker
 from cratewright.gui.metadata_saving import MetadataSaving
 from cratewright.gui.metadata_widgets import (
-    ClassifierPicker,
     FieldFrame,
-    ReadmePreview,
     TextEditor,
     contacts_editor,
     entry_points_editor,
@@ -46,6 +45,7 @@ from cratewright.gui.metadata_widgets import (
     string_list_editor,
 )
 from cratewright.gui.page import Page
+from cratewright.gui.readme_preview import ReadmePreview
 from cratewright.gui.state import AppState
 from cratewright.gui.unsaved import UnsavedAnswer, ask_unsaved_changes
 from cratewright.gui.workers import Task, run_task
