@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-__all__ = ["Segment", "Style", "parse_ansi", "strip_ansi"]
+__all__ = ["RED", "RESET", "YELLOW", "Segment", "Style", "parse_ansi", "strip_ansi"]
 
 _ESCAPE = re.compile(
     r"\x1b\[([0-9;:?]*)([ -/]*[@-~])"  # CSI: SGR colours, erase line, cursor moves
@@ -40,6 +40,11 @@ class Segment:
 
 
 PLAIN = Style()
+
+#: Colours the GUI writes into its own log lines, so they look like cargo's.
+YELLOW = "\x1b[33m"
+RED = "\x1b[1;31m"
+RESET = "\x1b[0m"
 
 
 def strip_ansi(text: str) -> str:

@@ -41,6 +41,7 @@ from cratewright.events import (
     Status,
     WheelBuilt,
 )
+from cratewright.gui.ansi import RED, RESET, YELLOW
 from cratewright.gui.build_job import BuildOutcome, options_summary, run_build
 from cratewright.gui.build_options_form import BuildOptionsForm, options_from_values
 from cratewright.gui.diagnostics_view import DiagnosticsView
@@ -52,10 +53,6 @@ from cratewright.gui.state import AppState
 from cratewright.gui.workers import Task, run_task
 
 __all__ = ["BuildPage"]
-
-_YELLOW = "\x1b[33m"
-_RED = "\x1b[1;31m"
-_RESET = "\x1b[0m"
 
 
 class BuildPage(Page):
@@ -286,8 +283,8 @@ class BuildPage(Page):
                 self.diagnostics.add(event)
                 lines.extend((event.rendered or f"{event.level}: {event.message}").splitlines())
             elif isinstance(event, Message):
-                colour = _YELLOW if event.level == "warning" else ""
-                reset = _RESET if colour else ""
+                colour = YELLOW if event.level == "warning" else ""
+                reset = RESET if colour else ""
                 lines.extend(f"{colour}{text}{reset}" for text in event.text.splitlines())
             elif isinstance(event, Progress):
                 self.progress.setRange(0, max(event.total, 1))
@@ -321,7 +318,7 @@ class BuildPage(Page):
     def _on_failure(self, error: BaseException, trace: str) -> None:
         self._reset_progress()
         if isinstance(error, BuildCancelled):
-            self.log.append_lines([f"{_YELLOW}Build cancelled: cargo was stopped.{_RESET}"])
+            self.log.append_lines([f"{YELLOW}Build cancelled: cargo was stopped.{RESET}"])
             self._finish(False, "Cancelled; cargo was stopped and no wheel was written")
             return
         if isinstance(error, CratewrightError):
@@ -329,7 +326,7 @@ class BuildPage(Page):
         else:
             message = f"Internal error: {type(error).__name__}: {error}"
             self.log.append_lines(trace.splitlines())
-        self.log.append_lines([f"{_RED}error:{_RESET} {line}" for line in message.splitlines()])
+        self.log.append_lines([f"{RED}error:{RESET} {line}" for line in message.splitlines()])
         self._finish(False, f"Failed: {message.splitlines()[0]}")
         errors, _ = self.diagnostics.counts()
         if errors:
