@@ -151,9 +151,32 @@ def test_deterministic_and_timestamp(probe: dict[str, Any]) -> None:
     assert not first.endswith(b"\n") and first.startswith(b'{\n  "bomFormat": "CycloneDX",')
 
 
-def test_matches_maturin_sbom(probe: dict[str, Any]) -> None:
+def _path_free(maturin_sbom: bytes, crate: Path) -> bytes:
+    """maturin's SBOM with its local package ids made relative, as ours are."""
+    prefix = f"path+file://{crate}".encode()
+    return maturin_sbom.replace(prefix + b"/", b"path+file:").replace(
+        prefix + b"#", b"path+file:.#"
+    )
+
+
+def test_no_local_path_in_the_sbom(probe: dict[str, Any]) -> None:
+    """maturin's bom-refs name the checkout folder; ours are relative to the root package."""
     metadata = probe["metadata"]
-    theirs = json.loads(probe["maturin_sbom"])
+    ours = cyclonedx_sbom(metadata, _root_id(metadata), environ={})
+    assert str(probe["crate"]).encode() in probe["maturin_sbom"]
+    assert str(probe["crate"]).encode() not in ours
+    bom = json.loads(ours)
+    refs = {c["name"]: c["bom-ref"] for c in bom["components"]}
+    assert refs["helper"] == "path+file:helper#0.1.0"
+    assert bom["metadata"]["component"]["bom-ref"] == "path+file:.#sbom-probe@0.3.0"
+    assert refs["itoa"].startswith("registry+https://github.com/rust-lang/crates.io-index#itoa@")
+
+
+def test_matches_maturin_sbom(probe: dict[str, Any]) -> None:
+    """The same document as maturin's, but for the local package ids (see above)."""
+    metadata = probe["metadata"]
+    maturin_sbom = _path_free(probe["maturin_sbom"], probe["crate"])
+    theirs = json.loads(maturin_sbom)
     ours_bytes = cyclonedx_sbom(metadata, _root_id(metadata), environ=EPOCH)
     ours = json.loads(ours_bytes)
     assert {c["purl"] for c in ours["components"]} == {c["purl"] for c in theirs["components"]}
@@ -165,7 +188,7 @@ def test_matches_maturin_sbom(probe: dict[str, Any]) -> None:
     assert ours == theirs
     tool = (theirs_tool["vendor"], theirs_tool["name"], theirs_tool["version"])
     same_tool = cyclonedx_sbom(metadata, _root_id(metadata), environ=EPOCH, tool=tool)
-    assert same_tool == probe["maturin_sbom"]
+    assert same_tool == maturin_sbom
 
 
 def test_purls_for_other_sources() -> None:
@@ -182,8 +205,11 @@ def test_purls_for_other_sources() -> None:
     assert purl_for(other, root, "/ws") == "pkg:cargo/x@2.0.0?repository_url=https://my.reg/index/"
     sibling = {"name": "s", "version": "1.0.0", "manifest_path": "/ws/libs/s/Cargo.toml"}
     assert purl_for(sibling, root, "/ws") == "pkg:cargo/s@1.0.0?download_url=file://../libs/s"
+    # cargo-cyclonedx (maturin) writes /elsewhere/o here; no local path ever goes in ours
     outside = {"name": "o", "version": "1.0.0", "manifest_path": "/elsewhere/o/Cargo.toml"}
-    assert purl_for(outside, root, "/ws") == "pkg:cargo/o@1.0.0?download_url=file:///elsewhere/o"
+    assert (
+        purl_for(outside, root, "/ws") == "pkg:cargo/o@1.0.0?download_url=file://../../elsewhere/o"
+    )
 
 
 def test_bad_metadata_is_a_build_error(probe: dict[str, Any]) -> None:

@@ -8,12 +8,20 @@ maturin's real output):
 * every package reachable from the root through non-dev edges (build dependencies count),
   sorted by package id; ``scope`` is ``required`` when reachable through normal edges only,
   else ``excluded``;
-* component fields in cargo-cyclonedx's order: type, bom-ref (the cargo package id), author,
+* component fields in cargo-cyclonedx's order: type, bom-ref (the cargo package id, but see
+  below), author,
   name, version, description, scope, hashes (Cargo.lock checksum), licenses, purl,
   externalReferences (documentation, homepage, links, repository);
 * ``metadata.component`` describes the root crate, with one sub-component per lib/bin target;
 * ``dependencies`` has one entry per package including the root, sorted by id, with each
   ``dependsOn`` in cargo's order.
+
+Unlike maturin, nothing in the SBOM depends on where the sources were checked out: cargo's
+id of a local package (``path+file:///home/me/src/crate#0.1.0``) would make two builds of the
+same sources differ and tell every reader of a published wheel the builder's home
+directory. A local package's bom-ref and ``download_url`` therefore use its path relative to
+the crate being built (``path+file:../core-lib#core-lib@0.3.0``); registry and git packages
+keep cargo's id, which holds no local path.
 
 Unlike maturin, nothing here is random: there is never a ``serialNumber``, and the
 ``timestamp`` appears only when ``SOURCE_DATE_EPOCH`` is set (cargo-cyclonedx's reproducible
@@ -38,7 +46,7 @@ from cratewright import __version__
 from cratewright.core.wheel.zip_format import source_date_epoch
 from cratewright.errors import BuildError
 
-__all__ = ["DEFAULT_TOOL", "cyclonedx_sbom", "purl_for", "sbom_file_name"]
+__all__ = ["DEFAULT_TOOL", "bom_ref", "cyclonedx_sbom", "purl_for", "sbom_file_name"]
 
 #: (vendor, name, version) recorded in ``metadata.tools``.
 DEFAULT_TOOL: tuple[str, str, str] = ("cratewright", "cratewright", __version__)
@@ -113,7 +121,8 @@ def purl_for(
 
     crates.io packages get a bare ``pkg:cargo/name@version``; other registries add
     ``repository_url``, git sources ``vcs_url`` and local packages ``download_url=file://``
-    with the path relative to the root package when inside the workspace.
+    with the path relative to the root package (cargo-cyclonedx keeps an absolute path for
+    packages outside the workspace; we never write one).
     """
     name = _pct(package["name"], _SEGMENT_SET)
     purl = f"pkg:cargo/{name}@{_pct(str(package['version']), _SEGMENT_SET)}"
@@ -127,16 +136,33 @@ def purl_for(
             elif kind in ("registry", "sparse"):
                 qualifier = ("repository_url", rest)
     else:
+        # relative to the root package even outside the workspace: never a local path
         package_dir = PurePosixPath(package["manifest_path"]).parent
-        location = str(package_dir)
-        if _is_within(package_dir, PurePosixPath(workspace_root)):
-            location = _relative(package_dir, PurePosixPath(root_package["manifest_path"]).parent)
+        location = _relative(package_dir, PurePosixPath(root_package["manifest_path"]).parent)
         qualifier = ("download_url", f"file://{location}")
     if qualifier is not None:
         purl += f"?{_pct(qualifier[0], _QUERY_SET)}={_pct(qualifier[1], _QUERY_SET)}"
     if subpath is not None:
         purl += f"#{_pct(subpath, _FRAGMENT_SET)}"
     return purl
+
+
+def bom_ref(package_id: str, packages: Mapping[str, Mapping[str, Any]], root_dir: str) -> str:
+    """A component's bom-ref: cargo's package id, with a local package's path made relative.
+
+    ``path+file:///abs/crates/core-lib#core-lib@0.3.0`` becomes
+    ``path+file:../core-lib#core-lib@0.3.0`` (relative to ``root_dir``, the root package's
+    folder); ids of registry and git packages hold no local path and stay as cargo wrote them.
+    """
+    if not package_id.startswith("path+file://"):
+        return package_id
+    package = packages.get(package_id)
+    if package is None or "manifest_path" not in package:
+        return package_id
+    _, sep, fragment = package_id.partition("#")
+    package_dir = PurePosixPath(package["manifest_path"]).parent
+    location = _relative(package_dir, PurePosixPath(root_dir))
+    return f"path+file:{location}{sep}{fragment}"
 
 
 def _normalized(text: str) -> str:
@@ -202,9 +228,10 @@ def _component(
     workspace_root: str,
     scope: str,
     hashes: Mapping[str, str],
+    ref: str,
 ) -> dict[str, Any]:
     """One component, keys in the order cargo-cyclonedx's serializer writes them."""
-    comp: dict[str, Any] = {"type": "library", "bom-ref": package["id"]}
+    comp: dict[str, Any] = {"type": "library", "bom-ref": ref}
     authors = package.get("authors") or []
     if authors:
         comp["author"] = _normalized(", ".join(authors))
@@ -226,10 +253,10 @@ def _component(
 
 
 def _root_component(
-    root: Mapping[str, Any], workspace_root: str, hashes: Mapping[str, str]
+    root: Mapping[str, Any], workspace_root: str, hashes: Mapping[str, str], ref: str
 ) -> dict[str, Any]:
     """The crate being built, with one sub-component per lib/bin target."""
-    comp = _component(root, root, workspace_root, "required", hashes)
+    comp = _component(root, root, workspace_root, "required", hashes, ref)
     targets = root.get("targets") or []
     if any("bin" in t.get("kind", []) for t in targets):
         comp["type"] = "application"
@@ -247,7 +274,7 @@ def _root_component(
             continue
         sub: dict[str, Any] = {
             "type": kind,
-            "bom-ref": f"{root['id']} bin-target-{len(subcomponents)}",
+            "bom-ref": f"{ref} bin-target-{len(subcomponents)}",
             "name": target["name"],
             "version": str(root["version"]),
         }
@@ -389,6 +416,8 @@ def cyclonedx_sbom(
         lockfile = _find_lockfile(root["manifest_path"])
     hashes = _lock_checksums(lockfile)
 
+    root_dir = str(PurePosixPath(root["manifest_path"]).parent)
+    refs = {pkg_id: bom_ref(pkg_id, packages, root_dir) for pkg_id in graph}
     components = [
         _component(
             packages[pkg_id],
@@ -396,15 +425,16 @@ def cyclonedx_sbom(
             workspace_root,
             "required" if pkg_id in runtime else "excluded",
             hashes,
+            refs[pkg_id],
         )
         for pkg_id in sorted(graph)
         if pkg_id != root_package_id
     ]
     dependencies = []
     for pkg_id in sorted(graph):
-        entry: dict[str, Any] = {"ref": pkg_id}
+        entry: dict[str, Any] = {"ref": refs[pkg_id]}
         if graph[pkg_id]:
-            entry["dependsOn"] = graph[pkg_id]
+            entry["dependsOn"] = [refs[dep] for dep in graph[pkg_id]]
         dependencies.append(entry)
 
     meta: dict[str, Any] = {}
@@ -415,7 +445,7 @@ def cyclonedx_sbom(
     contacts = [c for c in map(_contact, root.get("authors") or []) if c is not None]
     if contacts:
         meta["authors"] = contacts
-    meta["component"] = _root_component(root, workspace_root, hashes)
+    meta["component"] = _root_component(root, workspace_root, hashes, refs[root_package_id])
     if target_triple:
         meta["properties"] = [{"name": "cdx:rustc:sbom:target:triple", "value": target_triple}]
     else:
