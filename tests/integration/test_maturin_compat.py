@@ -26,6 +26,7 @@ from tests.conftest import (
     TEST_CRATES,
     LazyWheels,
     forget_patched_cargo_output,
+    run_cratewright,
 )
 
 # Crates whose maturin wheel bundles a library (maturin then patches cargo's own output, see
@@ -86,14 +87,7 @@ def _tags(wheel_text: str) -> list[str]:
 def test_same_wheel_as_maturin(
     crate: str, built_wheels: Mapping[str, Path], maturin_wheels: Mapping[str, Path]
 ) -> None:
-    ours, theirs = built_wheels[crate], maturin_wheels[crate]
-    assert ours.name == theirs.name
-    with zipfile.ZipFile(ours) as a, zipfile.ZipFile(theirs) as b:
-        assert sorted(a.namelist()) == sorted(b.namelist())
-    assert _tags(_dist_info_file(ours, "WHEEL")) == _tags(_dist_info_file(theirs, "WHEEL"))
-    assert _metadata_fields(_dist_info_file(ours, "METADATA")) == _metadata_fields(
-        _dist_info_file(theirs, "METADATA")
-    )
+    _compare_wheels(built_wheels[crate], maturin_wheels[crate])
 
 
 # Crates whose manifests are laid out as in real projects whose sdists used to fail: a
@@ -128,3 +122,51 @@ def test_same_sdist_as_maturin(crate: str, tmp_path: Path) -> None:
     assert len(manifests) >= 2
     for name in manifests:
         assert mine[name] == oracle[name], name
+
+
+def _compare_wheels(ours: Path, theirs: Path) -> None:
+    """Same name, files, WHEEL tags and METADATA (what test_same_wheel_as_maturin checks)."""
+    assert ours.name == theirs.name
+    with zipfile.ZipFile(ours) as a, zipfile.ZipFile(theirs) as b:
+        assert sorted(a.namelist()) == sorted(b.namelist())
+    assert _tags(_dist_info_file(ours, "WHEEL")) == _tags(_dist_info_file(theirs, "WHEEL"))
+    assert _metadata_fields(_dist_info_file(ours, "METADATA")) == _metadata_fields(
+        _dist_info_file(theirs, "METADATA")
+    )
+
+
+def _both(
+    args: list[str], crate: str, tmp_path: Path
+) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:
+    """The same build by cratewright and by maturin (ours into ours/, theirs into theirs/)."""
+    ours = run_cratewright("build", "-m", TEST_CRATES / crate, "-i", sys.executable, *args,
+                           "-o", tmp_path / "ours")  # fmt: skip
+    theirs = subprocess.run(
+        [_maturin(), "build", "-i", sys.executable, *args, "-o", str(tmp_path / "theirs")],
+        cwd=TEST_CRATES / crate, capture_output=True, text=True, timeout=1200, check=False,
+    )  # fmt: skip
+    return ours, theirs
+
+
+def test_compatibility_pypi_accepts_what_maturin_accepts(tmp_path: Path) -> None:
+    ours, theirs = _both(["--compatibility", "pypi"], "hello-bin", tmp_path)
+    assert ours.returncode == 0, ours.stderr
+    assert theirs.returncode == 0, theirs.stderr
+    (mine,) = (tmp_path / "ours").glob("*.whl")
+    (oracle,) = (tmp_path / "theirs").glob("*.whl")
+    _compare_wheels(mine, oracle)
+
+
+def test_compatibility_pypi_refuses_a_linux_wheel_as_maturin(tmp_path: Path) -> None:
+    """maturin writes the refused wheel, then fails; we fail before writing it."""
+    ours, theirs = _both(["--compatibility", "pypi", "linux"], "hello-bin", tmp_path)
+    expected = (
+        "PyPI validation failed: Platform tag 'linux_x86_64' in wheel "
+        "'hello_bin-0.1.0-py3-none-linux_x86_64.whl' is not allowed by PyPI"
+    )
+    assert theirs.returncode == 1
+    assert theirs.stderr.strip().splitlines()[-1].strip() == f"Caused by: {expected}"
+    assert ours.returncode == 1
+    assert "Traceback" not in ours.stderr
+    assert f"💥 error: {expected}" in ours.stderr
+    assert not (tmp_path / "ours").exists() or not list((tmp_path / "ours").iterdir())

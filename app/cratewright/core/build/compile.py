@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cratewright.core.build.abi3_check import check_compiled_abi3, compiled_abi3
+from cratewright.core.build.path_remap import workspace_wrapper_env
 from cratewright.core.build.plan import BuildPlan, WheelJob
 from cratewright.core.build.rust_target import host_target
 from cratewright.core.build.zig import (
@@ -238,6 +239,7 @@ def compile_job(
 ) -> CompiledArtifacts:
     """Run cargo for every target the job needs; raise BuildError with the first error."""
     env = {**os.environ, **cargo_env(plan, job)}
+    env.update(workspace_wrapper_env(os.environ))  # no checkout path in the debug info
     if plan.zig:
         env.update(zig_env(plan, env, sink))
     library: Path | None = None
