@@ -257,6 +257,16 @@ def _stop_process_tree(proc: subprocess.Popen[Any]) -> None:
         proc.wait(timeout=_KILL_GRACE_SECONDS)
 
 
+def _stop_stragglers(proc: subprocess.Popen[Any]) -> None:
+    """After cargo exited: stop what it left in its process group (rustc, build scripts).
+
+    cargo waits for its children when it exits normally, but when it is killed (``kill -9``,
+    the OOM killer) rustc keeps compiling as an orphan in cargo's group.
+    """
+    if hasattr(os, "killpg") and _group_alive(proc.pid):
+        _stop_process_tree(proc)
+
+
 def _read_pipe(name: str, pipe: IO[bytes], out: queue.Queue[tuple[str, bytes | None]]) -> None:
     """Reader thread: forward raw chunks, then ``None`` at end of stream.
 
@@ -404,6 +414,7 @@ def run_cargo(
         # Cancel, Ctrl-C, or a sink that raised: never leave cargo or rustc running.
         _stop_process_tree(proc)
         raise
+    _stop_stragglers(proc)
     success = returncode == 0 and collector.build_finished is not False
     return CargoResult(
         returncode=returncode,

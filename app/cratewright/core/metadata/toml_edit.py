@@ -71,10 +71,15 @@ def _update_in_place(item: Any, value: Any) -> bool:
         for op, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
             if op == "equal":
                 continue
-            for index in range(i2 - 1, i1 - 1, -1):
+            # Replaced elements are set in place: tomlkit keeps each element's indent, comma
+            # and trailing comment, so only the value text changes on its line.
+            replaced = min(i2 - i1, j2 - j1)
+            for offset in range(replaced):
+                item[i1 + offset] = _new_item(value[j1 + offset], parent_is_table=False)
+            for index in range(i2 - 1, i1 + replaced - 1, -1):
                 del item[index]
-            for offset, new in enumerate(value[j1:j2]):
-                item.insert(i1 + offset, _new_item(new, parent_is_table=False))
+            for offset, new in enumerate(value[j1 + replaced : j2]):
+                item.insert(i1 + replaced + offset, _new_item(new, parent_is_table=False))
         return True
     if is_inline_or_table(item) and isinstance(value, Mapping):
         for name in [k for k in item if k not in value]:
