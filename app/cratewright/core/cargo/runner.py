@@ -261,7 +261,8 @@ def _stop_stragglers(proc: subprocess.Popen[Any]) -> None:
     """After cargo exited: stop what it left in its process group (rustc, build scripts).
 
     cargo waits for its children when it exits normally, but when it is killed (``kill -9``,
-    the OOM killer) rustc keeps compiling as an orphan in cargo's group.
+    the OOM killer) rustc keeps compiling as an orphan in cargo's group. Only then: after a
+    normal exit, what a ``cargo run`` program started on purpose is left alone.
     """
     if hasattr(os, "killpg") and _group_alive(proc.pid):
         _stop_process_tree(proc)
@@ -414,7 +415,8 @@ def run_cargo(
         # Cancel, Ctrl-C, or a sink that raised: never leave cargo or rustc running.
         _stop_process_tree(proc)
         raise
-    _stop_stragglers(proc)
+    if returncode < 0:  # cargo itself was killed by a signal
+        _stop_stragglers(proc)
     success = returncode == 0 and collector.build_finished is not False
     return CargoResult(
         returncode=returncode,
