@@ -3,6 +3,8 @@ keyboard (sidebar, menus with their shortcuts)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtWidgets import QApplication
 
@@ -73,3 +75,24 @@ def test_the_check_finds_cut_texts(qtbot) -> None:
     problems = clipped_texts(root)
     assert len(problems) == 3, problems
     assert elided.is_elided() and elided.toolTip() == elided.text()
+
+
+def test_results_keep_the_file_name_whole_on_a_small_screen(qtbot, tmp_path: Path) -> None:
+    from cratewright.gui.results_view import ResultsView
+    from tests.publish.fixtures import make_wheel
+
+    wheel = make_wheel(tmp_path, "pyo3-mixed", "0.2.0", tag="cp311-cp311-manylinux_2_34_x86_64")
+    view = ResultsView()
+    qtbot.addWidget(view)
+    view.set_artifacts([wheel])
+    view.resize(760, 300)  # the Results tab at 1024×700
+    view.show()
+    QApplication.processEvents()
+    tree = view.artifacts
+    assert tree.isColumnHidden(1), "the tag is in the file name (and its tooltip)"
+    needed = tree.fontMetrics().horizontalAdvance(wheel.name)
+    assert tree.columnWidth(0) >= needed, "the file name is not elided"
+    assert "cp311-cp311-manylinux_2_34_x86_64" in tree.topLevelItem(0).toolTip(0)
+    view.resize(1500, 300)
+    QApplication.processEvents()
+    assert not tree.isColumnHidden(1)

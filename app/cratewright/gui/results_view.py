@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -24,6 +24,8 @@ from cratewright.gui.locations import open_location
 from cratewright.gui.stubs_view import StubsView
 
 __all__ = ["ResultsView"]
+
+_SHOW_TAG_FROM = 620  # px of the file list from which the Tag column is shown
 
 
 def _tag_of(path: Path) -> str:
@@ -54,6 +56,7 @@ class ResultsView(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.artifacts.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.artifacts.currentItemChanged.connect(self._show_contents)
+        self.artifacts.installEventFilter(self)
         self.details = QTabWidget(splitter)
         self.contents = QTreeWidget(self.details)
         self.contents.setHeaderLabels(["Contents", "Size"])
@@ -64,7 +67,7 @@ class ResultsView(QWidget):
         contents_header.setStretchLastSection(False)
         contents_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         contents_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        splitter.setSizes([480, 520])
+        splitter.setSizes([640, 360])  # kept in proportion: the file names get the room
         row = QHBoxLayout()
         self.summary = QLabel("No build yet.", self)
         self.folder_button = QPushButton("Show in folder", self)
@@ -86,7 +89,7 @@ class ResultsView(QWidget):
             size = path.stat().st_size if path.exists() else 0
             item = QTreeWidgetItem(self.artifacts, [path.name, _tag_of(path), human_size(size)])
             item.setData(0, Qt.ItemDataRole.UserRole, str(path))
-            item.setToolTip(0, str(path))
+            item.setToolTip(0, f"{path}\n{_tag_of(path)}")
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if self._paths:
             self.artifacts.setCurrentItem(self.artifacts.topLevelItem(0))
@@ -96,6 +99,13 @@ class ResultsView(QWidget):
             self.contents.clear()
             self.summary.setText("No build yet.")
         self._update_buttons()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """On a small screen the file name keeps its room: the Tag column (the same words as
+        the file name's end, also in its tooltip) is left out."""
+        if watched is self.artifacts and event.type() == QEvent.Type.Resize:
+            self.artifacts.setColumnHidden(1, self.artifacts.width() < _SHOW_TAG_FROM)
+        return super().eventFilter(watched, event)
 
     @property
     def paths(self) -> list[Path]:
