@@ -47,6 +47,9 @@ def test_no_text_is_clipped(qtbot, app_style, size: tuple[int, int]) -> None:
     assert window.size().width() == size[0]
     problems = [p for page in found.values() for p in page]
     assert not problems, "\n".join(problems)
+    table = window.pages["interpreters"].table
+    rows = table.viewport().height() // table.verticalHeader().defaultSectionSize()
+    assert rows >= 8, f"the interpreters table shows only {rows} rows"
     nav = window.navigation
     metrics = nav.fontMetrics()
     for row in range(nav.count()):

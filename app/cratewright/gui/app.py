@@ -73,8 +73,8 @@ def apply_theme(app: QApplication, theme: str) -> None:
     role = QPalette.ColorRole
     palette = QPalette()
     colours = {
-        role.Window: "#2b2b2b", role.WindowText: "#e6e6e6", role.Base: "#1f1f1f",
-        role.AlternateBase: "#2f2f2f", role.ToolTipBase: "#3a3a3a", role.ToolTipText: "#e6e6e6",
+        role.Window: "#2b2b2b", role.WindowText: "#e6e6e6", role.Base: "#363636",
+        role.AlternateBase: "#3d3d3d", role.ToolTipBase: "#3a3a3a", role.ToolTipText: "#e6e6e6",
         role.Text: "#e6e6e6", role.Button: "#353535", role.ButtonText: "#e6e6e6",
         role.BrightText: "#ff6b6b", role.Link: "#6cb4ff", role.Highlight: "#3d7bd9",
         role.HighlightedText: "#ffffff", role.PlaceholderText: "#8a8a8a",

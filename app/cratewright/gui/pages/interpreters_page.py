@@ -138,6 +138,9 @@ class InterpretersPage(InterpreterTable, TargetChoice, Page):
             self.table.setColumnWidth(column, width)
         self.table.setColumnWidth(_USABLE, 380)
         self.table.itemChanged.connect(self._item_changed)
+        # at 1024x700 the table still shows 8 rows; the target list below gives up height
+        row = self.table.verticalHeader().defaultSectionSize()
+        self.table.setMinimumHeight(8 * row + self.fontMetrics().height() + 28)
         layout.addWidget(self.table, 3)
 
         self.skipped_label = QLabel(self)
