@@ -134,3 +134,34 @@ def test_generate_stubs_from_build_args(monkeypatch, tmp_path: Path) -> None:
     assert backend._options({"build-args": "--generate-stubs"}, tmp_path).generate_stubs
     monkeypatch.setenv("MATURIN_PEP517_ARGS", "--generate-stubs --locked")
     assert backend._options(None, tmp_path).generate_stubs
+
+
+_CHOSEN = (
+    "import sys; from pathlib import Path; from cratewright.backend import _options; "
+    "print(_options(None, Path('out')).interpreters[0]); print(sys._base_executable)"
+)
+
+
+def test_use_base_python_builds_for_the_base_interpreter(tmp_path: Path) -> None:
+    """[tool.maturin] use-base-python (or MATURIN_PEP517_USE_BASE_PYTHON): the venv's base."""
+    import os
+
+    project = _use_our_backend("hello-bin", tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "MATURIN_PEP517_USE_BASE_PYTHON"}
+
+    def chosen(**extra: str) -> tuple[str, str]:
+        proc = subprocess.run(
+            [sys.executable, "-c", _CHOSEN], cwd=project, capture_output=True, text=True,
+            check=True, env={**env, **extra},
+        )  # fmt: skip
+        interpreter, base = proc.stdout.split()
+        return interpreter, base
+
+    assert sys.prefix != sys.base_prefix, "the tests run in a venv"
+    interpreter, base = chosen()
+    assert interpreter == sys.executable
+    assert chosen(MATURIN_PEP517_USE_BASE_PYTHON="1")[0] == os.path.realpath(base)
+    with (project / "pyproject.toml").open("a") as fh:
+        fh.write("\n[tool.maturin]\nuse-base-python = true\n")
+    interpreter, base = chosen()
+    assert interpreter == os.path.realpath(base) != sys.executable

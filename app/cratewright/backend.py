@@ -3,7 +3,8 @@
 A thin mapping of the hooks onto the core, as flit_core's buildapi does. It imports no Qt,
 so pip's isolated build environment never needs PySide6. Like maturin's backend it builds
 for the interpreter that runs the hook, in the release profile (``[tool.maturin] profile``,
-or ``editable-profile`` for editable builds, when set), with the plain ``linux`` platform tag
+or ``editable-profile`` for editable builds, when set; ``use-base-python`` builds for the
+base interpreter of the hook's venv), with the plain ``linux`` platform tag
 unless ``config_settings`` ask for more. Extra build arguments come from ``-C build-args=...``
 (maturin's ``maturin.build-args`` spelling and ``MATURIN_PEP517_ARGS`` are accepted too).
 """
@@ -85,7 +86,7 @@ def _options(
     compatibility = _values(args, "--compatibility", "--manylinux") or ("linux",)
     targets = _values(args, "--target")
     return BuildOptions(
-        interpreters=(sys.executable,),
+        interpreters=(str(_interpreter()),),
         release=profile is None and "--debug" not in args,
         profile=profile,
         out=out,
@@ -100,6 +101,26 @@ def _options(
         generate_stubs="--generate-stubs" in args,
         cwd=Path.cwd(),
     )
+
+
+def _interpreter() -> str:
+    """The hook's interpreter, or its base one with ``use-base-python`` (as maturin's shim).
+
+    pip runs the hook in an isolated venv; building for the base interpreter instead keeps
+    cargo's cache valid across venvs (``MATURIN_PEP517_USE_BASE_PYTHON=1|true`` does the same).
+    """
+    from cratewright.core.project.locate import open_project
+
+    wanted = os.environ.get("MATURIN_PEP517_USE_BASE_PYTHON", "").lower() in ("1", "true")
+    if not wanted:
+        try:
+            wanted = open_project(None, cwd=Path.cwd()).maturin.use_base_python
+        except CratewrightError:
+            wanted = False  # the build itself reports the broken project
+    base = getattr(sys, "_base_executable", None)
+    if wanted and base and Path(base).exists():
+        return os.path.realpath(base)
+    return sys.executable
 
 
 def _pyproject_profile(*, editable: bool) -> str | None:

@@ -213,3 +213,26 @@ def test_pgo_is_refused_naming_what_is_missing(tmp_path: Path) -> None:
     assert code == 0, stderr
     assert wheel is not None
     assert "pgo-command is only used by a --pgo build" in stderr
+
+
+def test_repaired_wheel_keeps_compression_and_sbom_auditwheel_false(tmp_path: Path) -> None:
+    """The repair rewrites the wheel: it keeps --compression-method, and sbom.auditwheel."""
+    crate = tmp_path / "pyo3-sqlite"
+    shutil.copytree(TEST_CRATES / "pyo3-sqlite", crate, ignore=shutil.ignore_patterns("target"))
+    base = ["build", "-m", crate, "-i", sys.executable, "--compression-method", "stored"]
+    proc = run_cratewright(*base, "-o", tmp_path / "with")
+    assert proc.returncode == 0, proc.stderr
+    (wheel,) = (tmp_path / "with").glob("*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        assert any(".libs/libsqlite3" in n for n in names)  # really repaired
+        assert any(n.endswith("sboms/auditwheel.cdx.json") for n in names)
+        assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_STORED}
+    with (crate / "pyproject.toml").open("a") as fh:
+        fh.write("\n[tool.maturin.sbom]\nauditwheel = false\n")
+    proc = run_cratewright(*base, "-o", tmp_path / "without")
+    assert proc.returncode == 0, proc.stderr
+    (wheel,) = (tmp_path / "without").glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert any(".libs/libsqlite3" in n for n in names)
+    assert not any(n.endswith("sboms/auditwheel.cdx.json") for n in names)

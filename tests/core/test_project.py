@@ -126,3 +126,22 @@ def test_maturin_config_keys(tmp_path: Path) -> None:
 def test_maturin_config_rejects_bad_values(tmp_path: Path, table: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         parse_maturin_config(table, tmp_path)
+
+
+def test_module_name_with_a_minus_is_normalised_and_logged(tmp_path: Path) -> None:
+    from cratewright.core.project.layout import module_name_for
+    from cratewright.events import Message
+
+    _write(tmp_path / "Cargo.toml", '[package]\nname = "my-crate"\nversion = "0.1.0"\n')
+    _write(tmp_path / "pyproject.toml", '[project]\nname = "my-dist"\nversion = "0.1.0"\n')
+    seen: list[Message] = []
+    assert module_name_for(open_project(tmp_path), sink=seen.append) == "my_dist"
+    (message,) = seen
+    assert "Module name `my_dist`: the [project] name `my-dist` has a minus" in message.text
+    assert "maturin refuses this" in message.text
+    seen.clear()
+    assert module_name_for(open_project(tmp_path), is_bin=True, sink=seen.append) == "my-dist"
+    assert seen == []  # a binary keeps its name: nothing to say
+    _write(tmp_path / "pyproject.toml", '[tool.maturin]\nmodule-name = "my-mod"\n')
+    with pytest.raises(ConfigError, match="must not contain a minus"):
+        module_name_for(open_project(tmp_path))

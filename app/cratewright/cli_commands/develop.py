@@ -40,6 +40,8 @@ def run(args: argparse.Namespace, sink: EventSink) -> int:
         "extras": split_values(args.extras),
         "skip_install": args.skip_install,
         "installer": "uv" if args.uv else args.installer,
+        "groups": split_values(args.group) if args.group else None,
+        "pip_path": args.pip_path,
     }
     if args.watch:
         return _watch(options, develop_kwargs, sink)
@@ -88,6 +90,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="install the requirements of these extras too (-E a,b)",
     )
     add(
+        "-G",
+        "--group",
+        action="append",
+        default=[],
+        help="install these PEP 735 dependency groups too (-G test,docs; default: dev, if defined)",
+    )
+    add(
         "--skip-install",
         action="store_true",
         help="only build; a mixed project gets its native module in its source tree",
@@ -95,9 +104,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     add(
         "--installer",
         choices=["pip", "uv"],
-        help="installer to use (default: pip, uv for uv venvs)",
+        help="installer to use (default: pip; uv for uv and pixi environments)",
     )
     add("--uv", action="store_true", help="use uv to install (same as --installer uv)")
+    add("--pip-path", type=Path, help="use this pip executable instead of the environment's")
     add(
         "--watch",
         action="store_true",

@@ -48,6 +48,11 @@ class PythonEnvironment:
         return any(line.split("=")[0].strip() == "uv" for line in text.splitlines())
 
     @property
+    def is_pixi_env(self) -> bool:
+        """True for pixi environments (conda-meta/pixi); maturin installs into them with uv."""
+        return (self.prefix / "conda-meta" / "pixi").exists()
+
+    @property
     def label(self) -> str:
         """E.g. ".venv: /home/me/proj/.venv" for choosers and messages."""
         return f"{self.origin}: {self.prefix}"

@@ -27,6 +27,7 @@ from packaging.utils import canonicalize_name
 from cratewright.core.build.builder import build_wheels
 from cratewright.core.build.plan import BuildOptions, BuildPlan, plan_build
 from cratewright.core.develop.environment import PythonEnvironment, find_environment
+from cratewright.core.develop.groups import dependency_group_requirements
 from cratewright.core.develop.installed_files import update_record, write_into_tree
 from cratewright.core.project.layout import python_files
 from cratewright.core.project.locate import open_project
@@ -208,12 +209,28 @@ def _pip_works(python: Path) -> bool:
     return proc.returncode == 0
 
 
-def _choose_installer(requested: str | None, env: PythonEnvironment) -> _Installer:
-    uv = shutil.which("uv")
+def _find_uv() -> str | None:
+    """uv on PATH (as maturin looks for it)."""
+    return shutil.which("uv")
+
+
+def _choose_installer(
+    requested: str | None, env: PythonEnvironment, pip_path: Path | None = None
+) -> _Installer:
+    """pip, uv (asked for, or automatically for uv and pixi environments, as maturin), or
+    the pip executable given with ``--pip-path``."""
+    uv = _find_uv()
+    if pip_path is not None:
+        if requested == "uv":
+            raise InstallError("--pip-path and --uv cannot be used together")
+        if not (pip_path.is_file() and os.access(pip_path, os.X_OK)):
+            raise InstallError(f"--pip-path {pip_path} is not an executable pip")
+        return _Installer("pip", (str(pip_path), "--disable-pip-version-check"))
     pip = _Installer("pip", (str(env.python), "-m", "pip", "--disable-pip-version-check"))
     if requested not in (None, "pip", "uv"):
         raise InstallError(f"Unknown installer {requested!r}; use pip or uv")
-    if requested == "uv" or (requested is None and env.is_uv_venv and uv):
+    auto_uv = requested is None and (env.is_uv_venv or env.is_pixi_env) and uv is not None
+    if requested == "uv" or auto_uv:
         if uv is None:
             raise InstallError("uv was requested as installer but is not on PATH")
         return _Installer("uv", (uv,))
@@ -311,6 +328,8 @@ def develop(
     extras: tuple[str, ...] = (),
     skip_install: bool = False,
     installer: str | None = None,
+    groups: tuple[str, ...] | None = None,
+    pip_path: Path | None = None,
     sink: EventSink = null_sink,
     cancel: CancelToken | None = None,
 ) -> DevelopResult:
@@ -323,7 +342,10 @@ def develop(
             :func:`cratewright.core.develop.environment.find_environment` describes.
         extras: optional-dependency groups whose requirements are installed too.
         skip_install: only build (a mixed project still gets its native module in place).
-        installer: "pip", "uv" or None (uv for uv-made venvs when available, else pip).
+        installer: "pip", "uv" or None (uv for uv and pixi environments when available,
+            else pip).
+        groups: PEP 735 dependency groups to install; None installs ``dev`` if defined.
+        pip_path: a pip executable to install with instead of the environment's own.
 
     Raises:
         InstallError: no environment, no installer, or the installer failed.
@@ -333,13 +355,25 @@ def develop(
     project_dir = open_project(options.manifest_path, cwd=options.cwd).project_root
     env = find_environment(environment, project_dir=project_dir, cwd=base)
     sink(Message("info", f"🐍 Using environment {env.prefix} ({env.origin})"))
-    chosen = None if skip_install else _choose_installer(installer, env)
+    chosen = None if skip_install else _choose_installer(installer, env, pip_path)
+    if chosen is not None:
+        sink(Message("info", f"📦 Installing with {' '.join(chosen.command[:1])}"))
     with tempfile.TemporaryDirectory(prefix="cratewright-develop-") as scratch:
         plan = plan_build(develop_options(options, env, Path(scratch)), sink=sink)
         if chosen is not None and plan.metadata.requires_dist:
             requirements = requirements_for_extras(plan.metadata.requires_dist, extras)
             sink(Status(f"Installing {len(requirements)} dependencies with {chosen.name}"))
             _run_installer(chosen.install(env.python, requirements), env, chosen.name, sink)
+        if chosen is not None:
+            names, group_requirements = dependency_group_requirements(
+                plan.project.pyproject, groups
+            )
+            if group_requirements:
+                sink(
+                    Status(f"Installing dependency group(s) {', '.join(names)} with {chosen.name}")
+                )
+                argv = chosen.install(env.python, list(group_requirements))
+                _run_installer(argv, env, chosen.name, sink)
         if cancel is not None and cancel.cancelled:
             raise BuildCancelled("Develop cancelled; nothing was installed.")
         wheel = build_editable_wheel(plan, Path(scratch) / "editable", sink=sink, cancel=cancel)

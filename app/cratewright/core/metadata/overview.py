@@ -66,7 +66,8 @@ def describe_project(
     or the detected one is used.
     """
     detected = detect_bindings(cargo, bindings or project.maturin.bindings)
-    layout = determine_layout(project, module_name_for(project, is_bin=detected.kind == "bin"))
+    module_name = module_name_for(project, is_bin=detected.kind == "bin", sink=sink)
+    layout = determine_layout(project, module_name)
     metadata = resolve_metadata(
         cargo.root_package,
         project.pyproject,

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from cratewright.core.project.locate import Project
 from cratewright.core.project.maturin_config import GlobPattern
 from cratewright.errors import ConfigError, ProjectError
+from cratewright.events import EventSink, Message, null_sink
 
 __all__ = ["ProjectLayout", "determine_layout", "module_name_for", "python_files"]
 
@@ -71,16 +72,21 @@ class ProjectLayout:
         return self.module_dir_in_wheel / self.extension_name
 
 
-def module_name_for(project: Project, *, is_bin: bool = False) -> str:
-    """maturin's precedence: module-name, Cargo [lib] name, [project] name, crate name."""
+def module_name_for(project: Project, *, is_bin: bool = False, sink: EventSink = null_sink) -> str:
+    """maturin's precedence: module-name, Cargo [lib] name, [project] name, crate name.
+
+    A name taken from ``[project]`` or the crate that has a minus gets cargo's normalised lib
+    name (``-`` -> ``_``), where maturin refuses; the log says which name was used and why.
+    """
     lib = project.cargo.get("lib", {})
     project_table = project.project_table or {}
-    name = (
-        project.maturin.module_name
-        or (lib.get("name") if isinstance(lib, dict) else None)
-        or project_table.get("name")
-        or project.cargo["package"]["name"]
+    candidates = (
+        (project.maturin.module_name, "[tool.maturin] module-name"),
+        (lib.get("name") if isinstance(lib, dict) else None, "the Cargo [lib] name"),
+        (project_table.get("name"), "the [project] name"),
+        (project.cargo["package"]["name"], "the crate name"),
     )
+    name, source = next(((n, s) for n, s in candidates if n), (None, ""))
     if not isinstance(name, str) or not name:
         raise ConfigError(f"Invalid module name {name!r}")
     if not is_bin:
@@ -89,7 +95,17 @@ def module_name_for(project: Project, *, is_bin: bool = False) -> str:
                 f"The module name must not contain a minus `-` (got {name!r}); "
                 "use an underscore in [tool.maturin] module-name"
             )
-        name = name.replace("-", "_")
+        if "-" in name:
+            normalised = name.replace("-", "_")
+            sink(
+                Message(
+                    "info",
+                    f"🏷️  Module name `{normalised}`: {source} `{name}` has a minus, which a "
+                    "Python module name cannot have, so cargo's normalised lib name is used "
+                    "(maturin refuses this; set [tool.maturin] module-name to choose another)",
+                )
+            )
+            name = normalised
     return name
 
 
