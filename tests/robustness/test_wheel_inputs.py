@@ -110,19 +110,21 @@ def test_repair_of_a_wheel_with_a_5kb_member_path(tmp_path: Path, unrepaired: Pa
     assert not list((tmp_path / "out").glob("*")), "no partial wheel is left"
 
 
-@pytest.mark.parametrize("target", ["/etc/passwd", "file", "file/below"])
+@pytest.mark.parametrize("target", ["passwd", "passwd/below"])
 def test_repair_into_a_file_is_refused_before_work(
     tmp_path: Path, unrepaired: Path, target: str
 ) -> None:
-    (tmp_path / "file").write_text("not a folder")
-    out = target if target.startswith("/") else str(tmp_path / target)
-    before = Path("/etc/passwd").read_bytes()
-    code, text = _run("repair", str(unrepaired), "-o", out)
+    """`repair WHEEL -o /etc/passwd`, played on a stand-in: an existing file is never touched."""
+    existing = tmp_path / "passwd"
+    existing.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    before = existing.read_bytes()
+    code, text = _run("repair", str(unrepaired), "-o", str(tmp_path / target))
     assert code == 1, text
     last = text.strip().splitlines()[-1]
     assert last.startswith("💥 error: the output directory `"), text
     assert "it is a file, not a folder" in last or "a file of that name is in the way" in last
-    assert Path("/etc/passwd").read_bytes() == before
+    assert existing.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "passwd"]
 
 
 # -- output folders checked before compiling ------------------------------------------------
