@@ -151,3 +151,10 @@ def test_terminal_asks_for_the_bindings(tmp_path: Path) -> None:
     assert os.waitstatus_to_exitcode(status) == 0
     pyproject = tomllib.loads((tmp_path / "asked" / "pyproject.toml").read_text())
     assert pyproject["tool"]["maturin"]["bindings"] == "cffi"
+
+
+def test_a_folder_name_that_is_no_project_name_says_to_pass_name(tmp_path: Path) -> None:
+    """Checked before the bindings are asked for: no terminal needed to learn it."""
+    proc = _no_terminal("new", tmp_path / "My Folder")
+    _refused(proc, "cargo does not allow the character ' '")
+    assert "hint: the name comes from the folder; pass --name NAME" in proc.stderr

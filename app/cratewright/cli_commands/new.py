@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from cratewright.core.templates.names import check_name
 from cratewright.core.templates.options import (
     BINDING_DESCRIPTIONS,
     BINDINGS,
@@ -72,6 +73,12 @@ def _layout(args: argparse.Namespace) -> LayoutKind:
 
 def _options(args: argparse.Namespace, target: Path) -> NewProjectOptions:
     name = args.name or target.name
+    check = check_name(name)
+    if not check.ok:  # before any question, so nobody answers a prompt in vain
+        raise NewProjectError(
+            f"Invalid project name {name!r}: {check.problem}",
+            hint=None if args.name else "the name comes from the folder; pass --name NAME",
+        )
     layout = _layout(args)
     bindings = args.bindings
     if bindings is None:
