@@ -58,7 +58,7 @@ _LAYOUT_TITLES = {
 
 
 def _verdict(label: QLabel, what: str, problem: str | None, ok_text: str = "") -> None:
-    label.setText(f"{_BAD} {what}: {problem}" if problem else f"{_OK} {what}{ok_text}")
+    label.setText(f"{_BAD} {problem}" if problem else f"{_OK} {what}{ok_text}")
     label.setProperty("problem", bool(problem))
 
 
