@@ -151,3 +151,20 @@ def test_pixi_environment_is_installed_into_with_uv(tmp_path: Path, make_venv) -
                              env=_env_vars())  # fmt: skip
     assert forced.returncode == 0, forced.stderr
     assert "📦 Installing with " + str(env.python) in forced.stderr
+
+
+@pytest.mark.cargo
+def test_editable_profile_is_what_develop_builds_with(tmp_path: Path, make_venv) -> None:
+    """[tool.maturin] editable-profile: develop (and editable builds) use it, build does not."""
+    project = _project(tmp_path)
+    with (project / "Cargo.toml").open("a") as fh:
+        fh.write('\n[profile.editing]\ninherits = "dev"\n')
+    with (project / "pyproject.toml").open("a") as fh:
+        fh.write('\n[tool.maturin]\neditable-profile = "editing"\n')
+    env = make_venv("profile")
+    proc = run_cratewright("develop", "-m", project, "--env", env.path, env=_env_vars())
+    assert proc.returncode == 0, proc.stderr
+    assert "Finished `editing` profile" in proc.stderr
+    built = run_cratewright("build", "-m", project, "-o", tmp_path / "out")
+    assert built.returncode == 0, built.stderr
+    assert "Finished `dev` profile" in built.stderr
