@@ -93,7 +93,11 @@ def test_repair_button_repairs_and_audits_the_result(
     page.open_wheel(unrepaired)
     _audited(qtbot, page, unrepaired.name)
     page.repair.out_dir.setText(str(tmp_path / "house"))
+    assert page.running_jobs() == []
     qtbot.mouseClick(page.repair.repair_button, Qt.MouseButton.LeftButton)
+    # while it runs, closing the window would name it (MainWindow.running_jobs)
+    (job,) = page.running_jobs()
+    assert job.describe().startswith(f"a repair of {unrepaired.name} (running for ")
     repaired = "demo-1.0-cp311-cp311-manylinux1_x86_64.manylinux_2_5_x86_64.whl"
     _audited(qtbot, page, repaired)
     assert (tmp_path / "house" / repaired).is_file()
@@ -102,6 +106,8 @@ def test_repair_button_repairs_and_audits_the_result(
     assert page.wheels.count() == 2
     kinds = {n.kind for n in page.report.libraries.values()}
     assert "bundled" in kinds and "external" not in kinds
+    page.wait()
+    assert page.running_jobs() == []
 
 
 def test_corrupt_inputs_show_clear_messages(qtbot, page: AuditPage, tmp_path: Path):

@@ -219,7 +219,13 @@ def test_upload_progress_counts_files_and_results_belong_to_one_index(
     page.select_repository("custom", pypi_server.url)
     page.wait_idle()
     seen: list[tuple[int, str]] = []
-    page.progress.valueChanged.connect(lambda v: seen.append((v, page.progress.format())))
+    jobs: list[str] = []
+
+    def progressed(value: int) -> None:
+        seen.append((value, page.progress.format()))
+        jobs.extend(job.describe() for job in page.running_jobs())
+
+    page.progress.valueChanged.connect(progressed)
     page.publish()
     qtbot.waitUntil(lambda: page.result is not None, timeout=60_000)
     page.wait_idle()
@@ -228,6 +234,9 @@ def test_upload_progress_counts_files_and_results_belong_to_one_index(
     assert any(fmt.startswith("1 of 2 files sent") for _, fmt in seen)
     assert page.progress.value() == page.progress.maximum()
     assert page.progress.format() == "2 of 2 files on the index"
+    # while it ran, closing the window would have named it
+    assert jobs and jobs[0].startswith("an upload of 2 file(s) to 127.0.0.1 (running for ")
+    assert page.running_jobs() == []
     assert page.table.item(0, 3).text() == "✔ uploaded"
     page.select_repository("testpypi")
     page.wait_idle()
