@@ -99,3 +99,17 @@ def test_results_keep_the_file_name_whole_on_a_small_screen(qtbot, tmp_path: Pat
     view.resize(1500, 300)
     QApplication.processEvents()
     assert not tree.isColumnHidden(1)
+
+
+def test_audit_summary_is_cut_at_a_word_with_an_ellipsis() -> None:
+    from cratewright.gui.pages.audit_page import shorten
+
+    reason = "too-recent symbol versions from libc.so.6: " + ", ".join(
+        f"symbol_{i}@GLIBC_2.34" for i in range(20)
+    )
+    short = shorten(reason, 160)
+    assert short.endswith(" …") and len(short) <= 162
+    assert reason.startswith(short[:-2]), "cut where a word ends, nothing rewritten"
+    words = [word.rstrip(",") for word in reason.split(" ")]
+    assert short[:-2].rsplit(" ", 1)[-1] in words, "the last word shown is a whole word"
+    assert shorten("short", 160) == "short"
