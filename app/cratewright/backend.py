@@ -19,8 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from cratewright.core.build.builder import build_wheels
-from cratewright.core.build.plan import BuildOptions, plan_build
+from cratewright.core.build import BuildOptions, build_wheels, plan_build
 from cratewright.errors import CratewrightError
 from cratewright.events import Diagnostic, Event, Message, OutputLine
 
@@ -109,7 +108,7 @@ def _interpreter() -> str:
     pip runs the hook in an isolated venv; building for the base interpreter instead keeps
     cargo's cache valid across venvs (``MATURIN_PEP517_USE_BASE_PYTHON=1|true`` does the same).
     """
-    from cratewright.core.project.locate import open_project
+    from cratewright.core.project import open_project
 
     wanted = os.environ.get("MATURIN_PEP517_USE_BASE_PYTHON", "").lower() in ("1", "true")
     if not wanted:
@@ -124,7 +123,7 @@ def _interpreter() -> str:
 
 
 def _pyproject_profile(*, editable: bool) -> str | None:
-    from cratewright.core.project.locate import open_project
+    from cratewright.core.project import open_project
 
     try:
         maturin = open_project(None, cwd=Path.cwd()).maturin
@@ -137,7 +136,7 @@ def _pyproject_profile(*, editable: bool) -> str | None:
 
 def _requires(config_settings: Mapping[str, Any] | None) -> list[str]:
     """cffi bindings need cffi at build time (on CPython), as with maturin."""
-    from cratewright.core.metadata.overview import load_overview
+    from cratewright.core.metadata import load_overview
 
     try:
         overview = load_overview(None, cwd=Path.cwd())
@@ -185,7 +184,7 @@ def build_editable(
     metadata_directory: str | None = None,
 ) -> str:
     """PEP 660: a wheel whose .pth serves the project's Python sources in place."""
-    from cratewright.core.develop.install import build_editable_wheel
+    from cratewright.core.develop import build_editable_wheel
 
     try:
         options = _options(config_settings, Path(wheel_directory), editable=True)
@@ -198,7 +197,7 @@ def build_editable(
 
 def build_sdist(sdist_directory: str, config_settings: Mapping[str, Any] | None = None) -> str:
     """The project's sdist, as ``cratewright sdist`` builds it."""
-    from cratewright.core.sdist.assemble import build_sdist as core_build_sdist
+    from cratewright.core.sdist import build_sdist as core_build_sdist
 
     try:
         path = core_build_sdist(None, Path(sdist_directory), sink=_sink, cwd=Path.cwd())
@@ -208,7 +207,7 @@ def build_sdist(sdist_directory: str, config_settings: Mapping[str, Any] | None 
 
 
 def _write_metadata(metadata_directory: str) -> str:
-    from cratewright.core.metadata.overview import load_overview
+    from cratewright.core.metadata import load_overview
 
     try:
         metadata = load_overview(None, cwd=Path.cwd(), sink=_sink).metadata

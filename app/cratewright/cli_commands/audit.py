@@ -97,7 +97,7 @@ def _run_audit(args: argparse.Namespace, sink: EventSink) -> int:
 
 
 def _run_repair(args: argparse.Namespace, sink: EventSink) -> int:
-    from cratewright.core.audit.repair import repair_wheel
+    from cratewright.core.audit import repair_wheel
 
     result = repair_wheel(args.wheel, args.out, plat=args.plat, sink=sink)
     if not result.plan.grafts:

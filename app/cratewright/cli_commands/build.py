@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cratewright.core.wheel.zip_format import COMPRESSION_METHODS
+from cratewright.core.wheel import COMPRESSION_METHODS
 from cratewright.events import EventSink
 
 if TYPE_CHECKING:
-    from cratewright.core.build.plan import BuildOptions
+    from cratewright.core.build import BuildOptions
 
 __all__ = [
     "ORDER",
@@ -149,7 +149,7 @@ def add_cargo_args(parser: argparse.ArgumentParser, *, generate_stubs_flag: bool
 
 def cargo_options_from_args(args: argparse.Namespace) -> dict[str, Any]:
     """BuildOptions fields for the flags of :func:`add_cargo_args` (and ``--pgo``)."""
-    from cratewright.core.wheel.zip_format import WheelCompression
+    from cratewright.core.wheel import WheelCompression
 
     return {
         "jobs": args.jobs,
@@ -233,7 +233,7 @@ def add_build_args(parser: argparse.ArgumentParser) -> None:
 
 def build_options_from_args(args: argparse.Namespace) -> BuildOptions:
     """The engine's BuildOptions from parsed ``build`` flags (shared by publish and develop)."""
-    from cratewright.core.build.plan import BuildOptions
+    from cratewright.core.build import BuildOptions
 
     return BuildOptions(
         manifest_path=args.manifest_path,
@@ -252,11 +252,10 @@ def build_options_from_args(args: argparse.Namespace) -> BuildOptions:
 
 
 def run(args: argparse.Namespace, sink: EventSink) -> int:
-    from cratewright.core.build.builder import build_wheels
-    from cratewright.core.build.plan import plan_build
+    from cratewright.core.build import build_wheels, plan_build
 
     if getattr(args, "sdist", False):
-        from cratewright.core.sdist.verify import build_sdist_and_wheels
+        from cratewright.core.sdist import build_sdist_and_wheels
 
         result = build_sdist_and_wheels(build_options_from_args(args), sink=sink)
         print(result.sdist, flush=True)

@@ -16,7 +16,7 @@ from cratewright.cli_commands.build import (
 from cratewright.events import EventSink, Message
 
 if TYPE_CHECKING:
-    from cratewright.core.build.plan import BuildOptions
+    from cratewright.core.build import BuildOptions
 
 __all__ = ["ORDER", "register"]
 
@@ -24,8 +24,8 @@ ORDER = 15
 
 
 def run(args: argparse.Namespace, sink: EventSink) -> int:
-    from cratewright.core.build.plan import BuildOptions
-    from cratewright.core.develop.install import develop
+    from cratewright.core.build import BuildOptions
+    from cratewright.core.develop import develop
 
     options = BuildOptions(
         manifest_path=args.manifest_path,
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace, sink: EventSink) -> int:
 
 def _watch(options: BuildOptions, develop_kwargs: dict[str, Any], sink: EventSink) -> int:
     """Develop, then rebuild on every save until Ctrl-C (which stops cargo's whole group)."""
-    from cratewright.core.develop.watch import DevelopWatch
+    from cratewright.core.develop import DevelopWatch
 
     session = DevelopWatch(options, develop_kwargs=develop_kwargs, sink=sink)
     sink(Message("info", "👀 Watching for changes; press Ctrl-C to stop"))

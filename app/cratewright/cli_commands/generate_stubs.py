@@ -14,8 +14,7 @@ ORDER = 17
 
 
 def run(args: argparse.Namespace, sink: EventSink) -> int:
-    from cratewright.core.build.plan import BuildOptions
-    from cratewright.core.build.stubs.generate import generate_stubs
+    from cratewright.core.build import BuildOptions, generate_stubs
 
     options = BuildOptions(
         manifest_path=args.manifest_path,

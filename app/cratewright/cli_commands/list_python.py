@@ -143,7 +143,7 @@ def run(args: argparse.Namespace, sink: EventSink) -> int:
 
     overview = None
     if args.manifest_path is not None:
-        from cratewright.core.metadata.overview import load_overview
+        from cratewright.core.metadata import load_overview
 
         overview = load_overview(args.manifest_path)
     listing = list_interpreters(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from cratewright.events import EventSink
 
 if TYPE_CHECKING:
-    from cratewright.core.build.targets import TargetListing
+    from cratewright.core.build import TargetListing
 
 __all__ = ["ORDER", "register"]
 
@@ -66,7 +66,7 @@ def _json(listing: TargetListing) -> str:
 
 
 def run(args: argparse.Namespace, sink: EventSink) -> int:
-    from cratewright.core.build.targets import list_targets
+    from cratewright.core.build import list_targets
 
     listing = list_targets()
     print(_json(listing) if args.json else _text(listing, args.all), flush=True)

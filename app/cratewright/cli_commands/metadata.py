@@ -96,7 +96,7 @@ def _print_view(view: Any) -> None:
 
 
 def run_show(args: argparse.Namespace, sink: EventSink) -> int:
-    from cratewright.core.metadata.edit import load_metadata_view
+    from cratewright.core.metadata import load_metadata_view
 
     view = load_metadata_view(args.manifest_path)
     for text in view.messages:
@@ -111,9 +111,7 @@ def run_show(args: argparse.Namespace, sink: EventSink) -> int:
 
 
 def run_set(args: argparse.Namespace, sink: EventSink) -> int:
-    from cratewright.core.metadata.cli_values import parse_cli_value
-    from cratewright.core.metadata.edit import MetadataSession
-    from cratewright.core.metadata.field_specs import field_spec
+    from cratewright.core.metadata import MetadataSession, field_spec, parse_cli_value
     from cratewright.errors import MetadataError
 
     spec = field_spec(args.field)

@@ -12,14 +12,14 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from cratewright.core.templates.names import check_name
-from cratewright.core.templates.options import (
+from cratewright.core.templates import (
     BINDING_DESCRIPTIONS,
     BINDINGS,
     DEFAULT_ABI3_MINIMUM,
     BindingKind,
     LayoutKind,
     NewProjectOptions,
+    check_name,
 )
 from cratewright.errors import NewProjectError
 from cratewright.events import EventSink, Message
@@ -105,9 +105,13 @@ def _options(args: argparse.Namespace, target: Path) -> NewProjectOptions:
 
 
 def _run(args: argparse.Namespace, sink: EventSink, *, mode: str) -> int:
-    from cratewright.core.templates.plan import CI_WORKFLOW, plan_project
-    from cratewright.core.templates.python_files import usage_example
-    from cratewright.core.templates.writer import target_problem, write_project
+    from cratewright.core.templates import (
+        CI_WORKFLOW,
+        plan_project,
+        target_problem,
+        usage_example,
+        write_project,
+    )
 
     target = Path.cwd() / (args.path or Path())
     if mode == "init":

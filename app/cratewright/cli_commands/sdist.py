@@ -13,8 +13,7 @@ ORDER = 20
 
 
 def run(args: argparse.Namespace, sink: EventSink) -> int:
-    from cratewright.core.sdist.assemble import build_sdist, sdist_contents
-    from cratewright.core.sdist.verify import default_out_dir
+    from cratewright.core.sdist import build_sdist, default_out_dir, sdist_contents
 
     if args.list:
         contents = sdist_contents(args.manifest_path, sink=sink)

@@ -200,7 +200,7 @@ def start_loading(path: Path) -> bool:
     window's load task (after the window is shown) takes its answer. Returns whether cargo
     was started (a pyproject.toml naming another manifest is simply loaded later).
     """
-    from cratewright.core.cargo.prefetch import prefetch_metadata
+    from cratewright.core.cargo import prefetch_metadata
 
     target = path.expanduser().resolve()
     manifest = target / "Cargo.toml" if target.is_dir() else target

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cratewright.core.audit import AuditReport, audit_path
-from cratewright.core.audit.repair import RepairPlan, plan_repair
+from cratewright.core.audit import AuditReport, RepairPlan, audit_path, plan_repair
 from cratewright.errors import CratewrightError
 from cratewright.events import CancelToken, EventSink
 

@@ -32,8 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.audit import AuditReport, Rung
-from cratewright.core.audit.wheelfile import WheelEntry
+from cratewright.core.audit import AuditReport, Rung, WheelEntry
 from cratewright.gui.formatting import human_size
 
 __all__ = [

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cratewright.core.build.builder import build_wheels
-from cratewright.core.build.plan import BuildOptions, plan_build
+from cratewright.core.build import BuildOptions, build_wheels, plan_build
 from cratewright.events import (
     CancelToken,
     EventSink,
@@ -34,7 +33,7 @@ def run_build(
 ) -> BuildOutcome:
     """The worker's job: exactly ``cratewright build`` (``build --sdist`` when asked)."""
     if sdist:
-        from cratewright.core.sdist.verify import build_sdist_and_wheels
+        from cratewright.core.sdist import build_sdist_and_wheels
 
         built = build_sdist_and_wheels(options, sink=sink, cancel=cancel)
         return BuildOutcome(tuple(wheel.path for wheel in built.wheels), built.sdist)

@@ -26,10 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.build.plan import BuildOptions
-from cratewright.core.build.stubs.support import REQUIREMENT, stub_support
-from cratewright.core.metadata.overview import ProjectOverview
-from cratewright.core.project.maturin_config import AUDITWHEEL_MODES
+from cratewright.core.build import STUBS_REQUIREMENT, BuildOptions, stub_support
+from cratewright.core.metadata import ProjectOverview
+from cratewright.core.project import AUDITWHEEL_MODES
 
 __all__ = ["BuildOptionsForm", "options_from_values"]
 
@@ -157,9 +156,9 @@ class BuildOptionsForm(QWidget):
         self.generate_stubs = QCheckBox("Generate type stubs (.pyi)", self)
         self.generate_stubs.setToolTip(
             "Write .pyi stubs from the built module into the wheel (--generate-stubs). "
-            + REQUIREMENT
+            + STUBS_REQUIREMENT
         )
-        self.stubs_note = QLabel(REQUIREMENT, self)
+        self.stubs_note = QLabel(STUBS_REQUIREMENT, self)
         self.stubs_note.setWordWrap(True)
         self.stubs_note.setEnabled(False)  # a grey hint, not a control
         left.addRow("", self.generate_stubs)
@@ -227,7 +226,7 @@ class BuildOptionsForm(QWidget):
             self.features_menu_button.setEnabled(bool(_features(overview)))
             support = stub_support(overview.bindings, overview.cargo_metadata)
             self.stubs_note.setText(
-                support.reason if support.ready else f"{support.reason} {REQUIREMENT}"
+                support.reason if support.ready else f"{support.reason} {STUBS_REQUIREMENT}"
             )
             self.set_values(values)
         finally:

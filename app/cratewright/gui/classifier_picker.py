@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.metadata.validate import Problem, classifier_choices
+from cratewright.core.metadata import Problem, classifier_choices
 from cratewright.gui.metadata_widgets import BAD_ROW
 
 __all__ = ["ClassifierPicker"]

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.metadata.edit import FileChange, FollowUpChange
+from cratewright.core.metadata import FileChange, FollowUpChange
 
 __all__ = ["DiffDialog", "save_summary"]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from cratewright.core.build.targets import TargetListing, list_targets
+from cratewright.core.build import TargetListing, list_targets
 from cratewright.core.interpreters import (
     InterpreterInfo,
     InterpreterListing,

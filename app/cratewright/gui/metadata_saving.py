@@ -16,8 +16,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
-from cratewright.core.metadata.edit import FileChange, MetadataSession
-from cratewright.core.metadata.overview import ProjectOverview, load_overview
+from cratewright.core.metadata import FileChange, MetadataSession, ProjectOverview, load_overview
 from cratewright.errors import CratewrightError, FileChangedError
 from cratewright.gui.diff_dialog import DiffDialog
 from cratewright.gui.metadata_commands import SetFieldCommand

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.metadata.validate import Problem
+from cratewright.core.metadata import Problem
 
 __all__ = [
     "FieldFrame",

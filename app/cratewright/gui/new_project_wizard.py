@@ -32,18 +32,21 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from cratewright.core.templates.names import check_name
-from cratewright.core.templates.options import (
+from cratewright.core.templates import (
     ABI3_MINIMUMS,
     BINDING_DESCRIPTIONS,
     BINDINGS,
     DEFAULT_ABI3_MINIMUM,
     LAYOUT_DESCRIPTIONS,
     LAYOUTS,
+    Mode,
     NewProjectOptions,
+    check_name,
+    plan_project,
+    target_problem,
+    validate_options,
+    write_project,
 )
-from cratewright.core.templates.plan import plan_project, validate_options
-from cratewright.core.templates.writer import Mode, target_problem, write_project
 from cratewright.errors import CratewrightError
 
 __all__ = ["NewProjectWizard"]

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 from cratewright.gui.state import AppState
 
 if TYPE_CHECKING:  # the engine is imported by the project load, not by the first paint
-    from cratewright.core.metadata.overview import ProjectOverview
+    from cratewright.core.metadata import ProjectOverview
 
 __all__ = ["Page", "RunningJob"]
 

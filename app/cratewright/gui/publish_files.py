@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.metadata.overview import ProjectOverview
+from cratewright.core.metadata import ProjectOverview
 from cratewright.core.publish import (
     FileCheck,
     check_distributions,

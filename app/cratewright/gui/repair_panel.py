@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.audit import AuditReport
-from cratewright.core.audit.repair import RepairPlan
+from cratewright.core.audit import AuditReport, RepairPlan
 from cratewright.gui.audit_views import (
     human_size,
 )

@@ -34,13 +34,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.build.plan import BuildOptions
-from cratewright.core.develop.environment import PythonEnvironment, detect_environments
-from cratewright.core.develop.install import DevelopResult, develop
-from cratewright.core.metadata.overview import ProjectOverview
-from cratewright.core.sdist.assemble import sdist_contents
-from cratewright.core.sdist.contents import INCLUDE, SdistContents
-from cratewright.core.sdist.verify import SdistBuild, build_sdist_and_wheels
+from cratewright.core.build import BuildOptions
+from cratewright.core.develop import DevelopResult, PythonEnvironment, detect_environments, develop
+from cratewright.core.metadata import ProjectOverview
+from cratewright.core.sdist import (
+    INCLUDE,
+    SdistBuild,
+    SdistContents,
+    build_sdist_and_wheels,
+    sdist_contents,
+)
 from cratewright.errors import CratewrightError
 from cratewright.events import Event, Message, OutputLine, Status
 from cratewright.gui.log_view import LogView

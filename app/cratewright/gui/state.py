@@ -15,8 +15,8 @@ from PySide6.QtCore import QObject, Signal
 from cratewright.gui.settings import load_build_options, load_interpreters, save_interpreters
 
 if TYPE_CHECKING:  # the engine is imported by the project load, not by the first paint
-    from cratewright.core.build.artifacts import ExistingArtifact
-    from cratewright.core.metadata.overview import ProjectOverview
+    from cratewright.core.build import ExistingArtifact
+    from cratewright.core.metadata import ProjectOverview
 
 __all__ = ["AppState"]
 
@@ -54,7 +54,7 @@ class AppState(QObject):
 
     def out_dir(self) -> Path | None:
         """Where builds of the open project write (the Build page's saved choice)."""
-        from cratewright.core.build.artifacts import default_out_dir
+        from cratewright.core.build import default_out_dir
 
         overview = self.overview
         if overview is None:
@@ -63,7 +63,7 @@ class AppState(QObject):
         return default_out_dir(overview.cargo_metadata.target_directory, out or None)
 
     def _find_existing(self) -> None:
-        from cratewright.core.build.artifacts import find_artifacts
+        from cratewright.core.build import find_artifacts
 
         overview, out = self.overview, self.out_dir()
         self.existing = (

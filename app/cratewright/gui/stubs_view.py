@@ -20,15 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.build.stubs.support import REQUIREMENT
-from cratewright.core.build.stubs.wheel_stubs import wheel_stub_files
+from cratewright.core.build import STUBS_REQUIREMENT, wheel_stub_files
 from cratewright.errors import CratewrightError
 
 __all__ = ["StubsView"]
 
 _NO_STUBS = (
     "This wheel has no type stubs. Turn on “Generate type stubs” in the build options "
-    "to write them from the built module. " + REQUIREMENT
+    "to write them from the built module. " + STUBS_REQUIREMENT
 )
 
 

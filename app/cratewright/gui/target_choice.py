@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
 )
 
-from cratewright.core.build.targets import TargetListing
+from cratewright.core.build import TargetListing
 from cratewright.gui.interpreter_table import _PATH_ROLE
 
 

@@ -19,13 +19,13 @@ from cratewright.gui.settings import add_recent_project, recent_projects
 from cratewright.gui.workers import run_task
 
 if TYPE_CHECKING:
-    from cratewright.core.metadata.overview import ProjectOverview
+    from cratewright.core.metadata import ProjectOverview
     from cratewright.gui.new_project_wizard import NewProjectWizard
 
 
 def _load_overview(path: Path) -> ProjectOverview:
     # imported here, in the worker: the window is shown before the engine is imported
-    from cratewright.core.metadata.overview import load_overview
+    from cratewright.core.metadata import load_overview
 
     return load_overview(path)
 

@@ -40,6 +40,7 @@ from cratewright.core.audit.verdict import (
     missing_pyinit,
     missing_pyinit_warning,
 )
+from cratewright.core.audit.wheelfile import WheelEntry
 
 __all__ = [
     "KNOWN_ARCHES",
@@ -57,6 +58,7 @@ __all__ = [
     "RepairResult",
     "Rung",
     "VersionedSymbol",
+    "WheelEntry",
     "analyze_elf",
     "analyze_elf_bytes",
     "audit_path",

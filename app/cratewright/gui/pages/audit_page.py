@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.audit import AuditReport
-from cratewright.core.audit.repair import RepairPlan, RepairResult, repair_wheel
+from cratewright.core.audit import AuditReport, RepairPlan, RepairResult, repair_wheel
 from cratewright.errors import CratewrightError
 from cratewright.gui.audit_job import audit_with_plan
 from cratewright.gui.audit_views import (

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.metadata.overview import ProjectOverview
+from cratewright.core.metadata import ProjectOverview
 from cratewright.errors import BuildCancelled, CratewrightError
 from cratewright.events import (
     CargoMessage,

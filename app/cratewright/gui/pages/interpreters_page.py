@@ -29,15 +29,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.build.plan import preview_wheel_tags
-from cratewright.core.build.rust_target import RustTarget, parse_target
-from cratewright.core.build.targets import platform_tag_preview
-from cratewright.core.build.zig import default_zig_compatibility
+from cratewright.core.build import (
+    RustTarget,
+    default_zig_compatibility,
+    parse_target,
+    platform_tag_preview,
+    preview_wheel_tags,
+)
 from cratewright.core.interpreters import (
     InterpreterInfo,
     Usability,
 )
-from cratewright.core.metadata.overview import ProjectOverview
+from cratewright.core.metadata import ProjectOverview
 from cratewright.errors import CratewrightError
 from cratewright.events import CancelToken, EventSink
 from cratewright.gui.interpreter_scan import EXTRA_KEY, _Scan, _scan, _stored_paths

@@ -28,9 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.metadata.edit import FileChange, MetadataSession
-from cratewright.core.metadata.field_view import FieldView, MetadataView
-from cratewright.core.metadata.overview import ProjectOverview
+from cratewright.core.metadata import (
+    FieldView,
+    FileChange,
+    MetadataSession,
+    MetadataView,
+    ProjectOverview,
+)
 from cratewright.errors import CratewrightError, FileChangedError
 from cratewright.gui.classifier_picker import ClassifierPicker
 from cratewright.gui.metadata_saving import MetadataSaving

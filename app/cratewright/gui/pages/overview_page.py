@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.metadata.overview import ProjectOverview
+from cratewright.core.metadata import ProjectOverview
 from cratewright.gui.page import Page
 from cratewright.gui.state import AppState
 

@@ -47,7 +47,7 @@ from cratewright.core.ci import (
     validate,
     write_atomically,
 )
-from cratewright.core.metadata.overview import ProjectOverview
+from cratewright.core.metadata import ProjectOverview
 from cratewright.errors import CratewrightError
 from cratewright.gui.page import Page
 from cratewright.gui.release_views import ReleaseMatrixTable, YamlHighlighter
