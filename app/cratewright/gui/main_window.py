@@ -88,6 +88,7 @@ class MainWindow(WindowMenus, WindowProject, QMainWindow):
         self.setAcceptDrops(True)
         self.setMinimumSize(QSize(900, 600))
         self.state = AppState(self)
+        self.state.watching_changed.connect(lambda _watching: self._update_title())
         self._load_task: Task | None = None
         self._tray: QSystemTrayIcon | None = None
         #: Asked before closing stops running jobs (their descriptions); tests replace it.

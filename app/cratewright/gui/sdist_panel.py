@@ -49,6 +49,7 @@ from cratewright.events import Event, Message, OutputLine, Status
 from cratewright.gui.log_view import LogView
 from cratewright.gui.page import RunningJob
 from cratewright.gui.state import AppState
+from cratewright.gui.watch_panel import WatchPanel
 from cratewright.gui.workers import Task, run_task
 
 __all__ = ["SdistPanel"]
@@ -132,6 +133,7 @@ class SdistPanel(QWidget):
         result_row.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(result_row)
         self.log = LogView(self, max_lines=5000)
+        self.watch_panel.log_lines.connect(self.log.append_lines)
         self.log.setPlaceholderText("Output of Develop and Verify appears here.")
         self.log.setMinimumHeight(90)
         layout.addWidget(self.log, 1)
@@ -157,6 +159,14 @@ class SdistPanel(QWidget):
         self.develop_button.clicked.connect(self.start_develop)
         develop_row.addWidget(self.develop_button)
         grid.addLayout(develop_row)
+        self.watch_panel = WatchPanel(
+            self.state,
+            options=lambda: self._options() if self._manifest is not None else None,
+            environment=self.selected_environment,
+            parent=box,
+        )
+        self.state.watching_changed.connect(lambda _watching: self._update_buttons())
+        grid.addWidget(self.watch_panel)
         verify_row = QHBoxLayout()
         self.verify_button = QPushButton("Verify: build wheel from sdist", box)
         self.verify_button.setToolTip(
@@ -365,10 +375,11 @@ class SdistPanel(QWidget):
 
     def running_jobs(self) -> list[RunningJob]:
         """Develop or the sdist check, while it runs (the window asks before stopping it)."""
+        jobs = self.watch_panel.running_jobs()
         task = self._action_task
-        if task is None or not task.running:
-            return []
-        return [RunningJob(self._action_name, time.monotonic() - self._action_started)]
+        if task is not None and task.running:
+            jobs.append(RunningJob(self._action_name, time.monotonic() - self._action_started))
+        return jobs
 
     def _start(self, text: str, function: Any, on_success: Any) -> None:
         self._action_name = "Develop" if text.startswith("Develop") else "an sdist check"
@@ -438,9 +449,10 @@ class SdistPanel(QWidget):
         has_project = self._overview is not None
         self.refresh_button.setEnabled(has_project)
         self.verify_button.setEnabled(has_project and not busy)
-        self.develop_button.setEnabled(
-            has_project and not busy and self.selected_environment() is not None
-        )
+        watching = self.watch_panel.watching
+        can_develop = has_project and not busy and self.selected_environment() is not None
+        self.develop_button.setEnabled(can_develop and not watching)
+        self.watch_panel.set_available(can_develop)
         self.browse_button.setEnabled(has_project and not busy)
         self.cancel_button.setEnabled(busy)
 
@@ -454,6 +466,7 @@ class SdistPanel(QWidget):
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         """Cancel Develop / the sdist check and wait for it (window closing)."""
+        self.watch_panel.shutdown(timeout_ms)
         if self._action_task is not None and self._action_task.running:
             self._action_task.cancel()
             self._action_task.wait(timeout_ms)

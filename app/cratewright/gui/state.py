@@ -32,6 +32,7 @@ class AppState(QObject):
             already in its out dir (:attr:`existing`), changed.
         status(str): a short message for the status bar.
         navigate(str): a page asks the window to show another page (by page_id).
+        watching_changed(bool): a "Rebuild on save" watch started or ended.
     """
 
     project_changed = Signal(object)
@@ -39,6 +40,7 @@ class AppState(QObject):
     artifacts_changed = Signal()
     status = Signal(str)
     navigate = Signal(str)
+    watching_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -49,8 +51,16 @@ class AppState(QObject):
         self.zig: bool = False
         self.wheels: tuple[Path, ...] = ()
         self.sdist: Path | None = None
+        #: True while a "Rebuild on save" watch runs (the title says so).
+        self.watching = False
         #: The project's wheels and sdists in its out dir, newest first (earlier runs too).
         self.existing: tuple[ExistingArtifact, ...] = ()
+
+    def set_watching(self, watching: bool) -> None:
+        """A watch session started or ended."""
+        if watching != self.watching:
+            self.watching = watching
+            self.watching_changed.emit(watching)
 
     def out_dir(self) -> Path | None:
         """Where builds of the open project write (the Build page's saved choice)."""

@@ -155,6 +155,8 @@ class WindowProject:
         metadata = self.metadata_page_if_built
         pending = bool(metadata and metadata.has_pending_edits)
         name = f"{overview.name} {overview.version} — cratewright" if overview else "cratewright"
+        if self.state.watching:
+            name = f"{name} (watching: rebuild on save)"
         self.setWindowTitle(f"*{name}" if pending else name)
         item = self.navigation.item([p[0] for p in PAGES].index("metadata"))
         item.setText("Metadata  ●" if pending else "Metadata")

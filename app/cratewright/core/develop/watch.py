@@ -67,6 +67,17 @@ def _watchfiles() -> Any:
     return watchfiles
 
 
+class _TokenFlag(threading.Event):
+    """A CancelToken seen as the stop flag the loop polls (the GUI's task cancels it)."""
+
+    def __init__(self, token: CancelToken) -> None:
+        super().__init__()
+        self._token = token
+
+    def is_set(self) -> bool:
+        return self._token.cancelled
+
+
 @dataclass
 class _Outcome:
     result: DevelopResult | None = None
@@ -341,9 +352,11 @@ class DevelopWatch:
         self.sink(cycle)
         self.sink(Message("warning" if result == "failed" else "info", cycle.line()))
 
-    def run(self, stop: threading.Event) -> None:
-        """Develop once, then rebuild on change until ``stop`` is set."""
+    def run(self, stop: threading.Event | CancelToken) -> None:
+        """Develop once, then rebuild on change until ``stop`` is set (or cancelled)."""
         _watchfiles()  # fail before the first build when the watcher is missing
+        if isinstance(stop, CancelToken):
+            stop = _TokenFlag(stop)
         try:
             self._run_cycle(ChangeKind.REPLAN, [], stop)
             while not stop.is_set():
