@@ -239,7 +239,11 @@ def compile_job(
 ) -> CompiledArtifacts:
     """Run cargo for every target the job needs; raise BuildError with the first error."""
     env = {**os.environ, **cargo_env(plan, job)}
-    env.update(workspace_wrapper_env(os.environ))  # no checkout path in the debug info
+    try:
+        env.update(workspace_wrapper_env(os.environ))  # no checkout path in the debug info
+    except OSError as exc:
+        warning = f"cannot write the path-remapping rustc wrapper ({exc}); the build folder may "
+        sink(Message("warning", f"⚠️  Warning: {warning}appear in the extension's debug info"))
     if plan.zig:
         env.update(zig_env(plan, env, sink))
     library: Path | None = None

@@ -28,11 +28,13 @@ __all__ = ["WRAPPER_VARIABLE", "remap_wrapper", "workspace_wrapper_env"]
 
 WRAPPER_VARIABLE = "RUSTC_WORKSPACE_WRAPPER"
 
-_NAME = "rustc-remap-workspace-v1"
+# a new name for new contents: cargo then rebuilds what the old script compiled
+_NAME = "rustc-remap-workspace-v2"
+# `pwd -P`: rustc records the physical folder (getcwd), which an inherited $PWD may not be.
 _SCRIPT = """#!/bin/sh
 # Written by cratewright. cargo runs rustc for workspace members in the workspace root;
 # call that folder "." in the output, so no build path is compiled in.
-exec "$@" "--remap-path-prefix=$PWD=."
+exec "$@" "--remap-path-prefix=$(pwd -P)=."
 """
 
 
@@ -63,6 +65,9 @@ def workspace_wrapper_env(environ: Mapping[str, str]) -> dict[str, str]:
 
     A user's own workspace wrapper (clippy-driver, a custom one) wins; ``RUSTC_WRAPPER``
     (sccache) still works, cargo runs it around ours.
+
+    Raises:
+        OSError: the cache folder cannot hold the script (the caller builds without it).
     """
     if environ.get(WRAPPER_VARIABLE):
         return {}
