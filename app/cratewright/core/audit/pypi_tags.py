@@ -88,8 +88,8 @@ def pypi_platform_problem(wheel_name: str) -> str | None:
     if "linux_" in refusal:
         return (
             f"{refusal}: build a manylinux or musllinux wheel instead (the default "
-            "`--auditwheel repair`, or --compatibility manylinux_2_17 / --zig), or publish "
-            "it to another index"
+            "--auditwheel repair, --compatibility manylinux_2_17 or --zig), or publish it to "
+            "another index"
         )
     return f"{refusal}: PyPI does not accept wheels for this platform"
 
