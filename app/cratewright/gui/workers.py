@@ -7,6 +7,7 @@ one list, so 100,000 lines of cargo output cost a few hundred signal deliveries,
 
 from __future__ import annotations
 
+import atexit
 import threading
 import traceback
 from collections.abc import Callable
@@ -22,6 +23,7 @@ __all__ = ["Task", "TaskFunction", "run_task", "running_tasks"]
 TaskFunction = Callable[[EventSink, CancelToken], Any]
 
 _FLUSH_MS = 50
+_EXIT_WAIT_MS = 30_000
 # At most this many events per delivery; a flood is delivered in several turns of the event
 # loop (back to back) instead of one long stall.
 _MAX_BATCH = 5_000
@@ -31,6 +33,21 @@ _RUNNING: set[Task] = set()  # also keeps a started task alive until it has fini
 def running_tasks() -> list[Task]:
     """Tasks started and not finished yet (tests check that none is left behind)."""
     return list(_RUNNING)
+
+
+def _stop_running_tasks_at_exit() -> None:
+    """Cancel what still runs when Python exits and wait for it.
+
+    Qt aborts the whole process when a QThread is destroyed while it runs, so without this a
+    task that started just before exit (a debounced check, a probe) turns a clean quit, or
+    a test run whose every test passed, into a crash with exit status 134.
+    """
+    for task in list(_RUNNING):
+        task.cancel()
+        task._thread.wait(_EXIT_WAIT_MS)
+
+
+atexit.register(_stop_running_tasks_at_exit)
 
 
 class _Thread(QThread):
