@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from cratewright.core.build.plan import BuildOptions
-from cratewright.core.develop.watch import DevelopWatch
+from cratewright.core.build import BuildOptions
+from cratewright.core.develop import DevelopWatch
 from cratewright.errors import CratewrightError
 from cratewright.events import Diagnostic, Event, Message, OutputLine, WatchCycle
 from cratewright.gui.diagnostics_view import DiagnosticsView
