@@ -266,7 +266,8 @@ def test_a_change_during_a_build_cancels_it_and_starts_over(tmp_path: Path, sess
     assert _value(venv, "import pyo3_pure; print(pyo3_pure.add(1, 2))") == "10"
 
 
-def test_ctrl_c_stops_the_watch_and_every_process(tmp_path: Path, make_venv) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_stops_the_watch_and_every_process(tmp_path: Path, make_venv, signum) -> None:
     crate = _slow_probe(tmp_path)
     venv = make_venv("watch-cli")
     proc = subprocess.Popen(
@@ -286,9 +287,9 @@ def test_ctrl_c_stops_the_watch_and_every_process(tmp_path: Path, make_venv) -> 
     while not _probe_processes("sleep 400.25"):
         assert time.monotonic() < deadline, "".join(lines[-20:])
         time.sleep(0.2)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     rest = proc.stderr.read()
-    assert proc.wait(60) == 130
+    assert proc.wait(60) == 128 + signum
     assert "Watch stopped" in rest and "Traceback" not in rest, rest
     time.sleep(0.5)
     assert _probe_processes("sleep 400.25") == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,11 +59,10 @@ def _watch(options: BuildOptions, develop_kwargs: dict[str, Any], sink: EventSin
     sink(Message("info", "👀 Watching for changes; press Ctrl-C to stop"))
     try:
         session.run(threading.Event())
-    except KeyboardInterrupt:
-        sink(
-            Message("info", f"👋 Watch stopped after {session.cycles} cycles; nothing left running")
-        )
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (cli.Terminated carries signum)
+        stopped = f"👋 Watch stopped after {session.cycles} cycles; nothing left running"
+        sink(Message("info", stopped))
+        return 128 + getattr(exc, "signum", signal.SIGINT)
     return 0
 
 
