@@ -48,6 +48,7 @@ __all__ = [
     "make_wheel",
     "pypi_server",
     "start_keyring",
+    "start_pypi_server",
     "stop_keyring",
 ]
 
@@ -350,12 +351,10 @@ def _wait_until_up(server: PypiServer) -> None:
     raise AssertionError("pypiserver did not come up in 30 s")
 
 
-@pytest.fixture
-def pypi_server(tmp_path: Path) -> Iterator[PypiServer]:
-    """pypiserver on 127.0.0.1 with htpasswd-authenticated uploads, stopped after the test."""
+def start_pypi_server(root: Path) -> PypiServer:
+    """Start pypiserver on 127.0.0.1 with htpasswd-authenticated uploads (caller stops it)."""
     from passlib.apache import HtpasswdFile
 
-    root = tmp_path / "pypiserver"
     packages = root / "packages"
     packages.mkdir(parents=True)
     htpasswd = root / "htpasswd"
@@ -380,6 +379,17 @@ def pypi_server(tmp_path: Path) -> Iterator[PypiServer]:
     )  # fmt: skip
     try:
         server.start()
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+@pytest.fixture
+def pypi_server(tmp_path: Path) -> Iterator[PypiServer]:
+    """pypiserver on 127.0.0.1 with htpasswd-authenticated uploads, stopped after the test."""
+    server = start_pypi_server(tmp_path / "pypiserver")
+    try:
         yield server
     finally:
         server.stop()
