@@ -102,14 +102,14 @@ class ReleaseRun:
         return default_smoke_command(top_module(wheel) if wheel else None)
 
     def recorded_files(self) -> ReleaseFiles | None:
-        """The files built for the current version (this run's, else the record on disk)."""
-        version = self.version or project_version(
-            self.config.options.manifest_path, cwd=self.config.options.cwd
-        )
-        self.version = version
-        if self.files is not None and self.files.version == version.python:
+        """The files of this release: given or built in this run, else the record on disk."""
+        if self.files is not None and (
+            self.version is None or self.files.version == self.version.python
+        ):
             return self.files
-        self.files = read_manifest(self.config.out_dir(), version.name, version.python)
+        options = self.config.options
+        self.version = self.version or project_version(options.manifest_path, cwd=options.cwd)
+        self.files = read_manifest(self.config.out_dir(), self.version.name, self.version.python)
         return self.files
 
 
@@ -185,7 +185,7 @@ def step_build(
 def _need_files(run: ReleaseRun, step: StepName) -> ReleaseFiles | StepResult:
     files = run.recorded_files()
     if files is None:
-        assert run.version is not None
+        assert run.version is not None  # recorded_files() read it
         return StepResult(
             step,
             "failed",
