@@ -6,54 +6,44 @@ release needs beyond an upload: an index that already has the version, PyPI's ru
 before anything is sent, a rehearsal install from a second index, promotion of the very same
 bytes, and a diff against the last release.
 
-The names are loaded on first use (PEP 562), so ``cratewright --help`` does not import the
-release machinery.
+The names are loaded on first use (``core.exports``), so ``cratewright --help`` does not
+import the release machinery.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from cratewright.core.exports import lazy_exports
 
-_WHERE = {
-    "BUMP_PARTS": "cratewright.core.release.outcome",
-    "BumpPart": "cratewright.core.release.outcome",
-    "CheckVerdict": "cratewright.core.release.release_checks",
-    "DistDiff": "cratewright.core.release.dist_diff",
-    "IndexProject": "cratewright.core.release.index_pages",
-    "ProjectVersion": "cratewright.core.release.version_bump",
-    "PromotionPlan": "cratewright.core.release.promotion",
-    "ReleaseConfig": "cratewright.core.release.steps",
-    "ReleaseFile": "cratewright.core.release.artifacts",
-    "ReleaseFiles": "cratewright.core.release.artifacts",
-    "ReleaseRun": "cratewright.core.release.steps",
-    "STEP_NAMES": "cratewright.core.release.outcome",
-    "StepName": "cratewright.core.release.outcome",
-    "StepResult": "cratewright.core.release.outcome",
-    "StepState": "cratewright.core.release.outcome",
-    "bump_version": "cratewright.core.release.version_bump",
-    "check_release": "cratewright.core.release.release_checks",
-    "diff_files": "cratewright.core.release.dist_diff",
-    "download_file": "cratewright.core.release.index_pages",
-    "load_smoke_command": "cratewright.core.release.smoke",
-    "next_version": "cratewright.core.release.version_bump",
-    "project_version": "cratewright.core.release.version_bump",
-    "read_contents": "cratewright.core.release.dist_diff",
-    "read_manifest": "cratewright.core.release.artifacts",
-    "read_project": "cratewright.core.release.index_pages",
-    "run_release": "cratewright.core.release.steps",
-    "run_step": "cratewright.core.release.steps",
-    "save_smoke_command": "cratewright.core.release.smoke",
+_EXPORTS = {
+    "BUMP_PARTS": "outcome",
+    "BumpPart": "outcome",
+    "CheckVerdict": "release_checks",
+    "DistDiff": "dist_diff",
+    "IndexProject": "index_pages",
+    "ProjectVersion": "version_bump",
+    "PromotionPlan": "promotion",
+    "ReleaseConfig": "steps",
+    "ReleaseFile": "artifacts",
+    "ReleaseFiles": "artifacts",
+    "ReleaseRun": "steps",
+    "STEP_NAMES": "outcome",
+    "StepName": "outcome",
+    "StepResult": "outcome",
+    "StepState": "outcome",
+    "bump_version": "version_bump",
+    "check_release": "release_checks",
+    "diff_files": "dist_diff",
+    "download_file": "index_pages",
+    "load_smoke_command": "smoke",
+    "next_version": "version_bump",
+    "project_version": "version_bump",
+    "read_contents": "dist_diff",
+    "read_manifest": "artifacts",
+    "read_project": "index_pages",
+    "run_release": "steps",
+    "run_step": "steps",
+    "save_smoke_command": "smoke",
 }
 
-__all__ = sorted(_WHERE)
-
-
-def __getattr__(name: str) -> Any:
-    """Import the module that defines ``name`` when it is first asked for."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
