@@ -53,8 +53,18 @@ def test_sources_leave_out_the_registry_and_target(tmp_path: Path) -> None:
         f"{dep.parent}/liba.so: /p/src/lib.rs /home/u/.cargo/registry/src/x/lib.rs "
         f"{tmp_path}/t/debug/build/a-1/out/gen.rs\n"
     )
-    found = sources_from_dep_info([dep], [tmp_path / "t", Path("/home/u/.cargo")])
+    found = sources_from_dep_info(
+        [dep], [tmp_path / "t", Path("/home/u/.cargo")], within=[Path("/p")]
+    )
     assert found == {Path("/p/src/lib.rs")}
+
+
+def test_sources_of_another_checkout_do_not_count(tmp_path: Path) -> None:
+    """Two checkouts of one crate share the uplifted dep-info in a shared target dir."""
+    dep = tmp_path / "libpyo3_pure.d"
+    dep.write_text("/t/debug/libpyo3_pure.so: /other/checkout/src/lib.rs /p/build-input.txt\n")
+    assert sources_from_dep_info([dep], [], within=[Path("/p")]) == {Path("/p/build-input.txt")}
+    assert sources_from_dep_info([dep], [], within=[Path("/mine")]) == frozenset()
 
 
 @pytest.mark.parametrize(

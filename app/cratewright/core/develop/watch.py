@@ -206,8 +206,9 @@ class DevelopWatch:
             for name in artifact.filenames[:1]
         ]
         exclude = [plan.target_dir, *_cargo_home_dirs()]
-        sources = sources_from_dep_info([d for d in dep_infos if d.is_file()], exclude)
-        if not sources:  # nothing compiled yet (a first build that failed): every .rs file
+        existing = [d for d in dep_infos if d.is_file()]
+        sources = sources_from_dep_info(existing, exclude, within=[meta.workspace_root, *roots])
+        if not sources:  # nothing compiled yet (a first build failed), or another's dep-info
             sources = frozenset(_rust_files(roots, exclude))
         python_roots: tuple[Path, ...] = ()
         if result.python_dir is not None:

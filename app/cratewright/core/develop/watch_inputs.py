@@ -170,8 +170,15 @@ def classify_changes(paths: Iterable[Path], inputs: WatchInputs) -> tuple[Change
     return strongest, sorted(p for p, k in relevant.items() if k == strongest)
 
 
-def sources_from_dep_info(files: Sequence[Path], exclude: Sequence[Path]) -> frozenset[Path]:
-    """Sources listed by dep-info files, minus anything under ``exclude`` (registry, target)."""
+def sources_from_dep_info(
+    files: Sequence[Path], exclude: Sequence[Path], *, within: Sequence[Path]
+) -> frozenset[Path]:
+    """Sources listed by dep-info files that lie ``within`` the project, not under ``exclude``.
+
+    ``exclude`` is cargo's registry and target dir (generated files are outputs, not inputs).
+    The uplifted dep-info is shared by every checkout of a crate built into one target dir, so
+    a file outside this project's folders is another checkout's and does not count.
+    """
     found: set[Path] = set()
     for dep_info in files:
         for path in parse_dep_info(dep_info):
@@ -179,5 +186,6 @@ def sources_from_dep_info(files: Sequence[Path], exclude: Sequence[Path]) -> fro
                 path = dep_info.parent / path
             if any(path.is_relative_to(root) for root in exclude):
                 continue
-            found.add(path)
+            if any(path.is_relative_to(root) for root in within):
+                found.add(path)
     return frozenset(found)
