@@ -64,9 +64,15 @@ def test_unknown_keys_in_a_feature_table_are_dropped() -> None:
     ("item", "message"),
     [
         ({"feature": "x", "python-version": "3.11+"}, r"python-version = '3\.11\+' is not a valid"),
-        ({"feature": "x", "python-version": 3.11}, r"features\.python-version must be a string"),
-        ({"feature": "x", "python-implementation": 1}, r"python-implementation must be a string"),
-        ({"python-version": ">=3.9"}, r"features entries must be strings or \{feature"),
+        (
+            {"feature": "x", "python-version": 3.11},
+            r"tool\.maturin\.features\[0\]\.python-version: expected a string, got 3\.11",
+        ),
+        (
+            {"feature": "x", "python-implementation": 1},
+            r"tool\.maturin\.features\[0\]\.python-implementation: expected a string, got 1",
+        ),
+        ({"python-version": ">=3.9"}, r"tool\.maturin\.features\[0\]\.feature: missing"),
     ],
 )
 def test_bad_feature_tables_are_config_errors(item: dict, message: str) -> None:

@@ -119,8 +119,11 @@ def test_maturin_config_keys(tmp_path: Path) -> None:
     [
         ({"bindings": "pyo4"}, r"bindings = 'pyo4' is not one of"),
         ({"auditwheel": "fix"}, "auditwheel = 'fix' is not one of"),
-        ({"strip": "yes"}, "strip must be true or false"),
-        ({"include": [{"path": "x", "format": "egg"}]}, "include.format must be"),
+        ({"strip": "yes"}, r"tool\.maturin\.strip: expected true or false, got \"yes\""),
+        (
+            {"include": [{"path": "x", "format": "egg"}]},
+            r'tool\.maturin\.include\[0\]\.format: expected "sdist" or "wheel" or a list of them',
+        ),
     ],
 )
 def test_maturin_config_rejects_bad_values(tmp_path: Path, table: dict, message: str) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cratewright.core.project.conditional_features import validate_conditional_feature
+from cratewright.core.project.shapes import check_maturin_table
 from cratewright.errors import ConfigError
 
 __all__ = [
@@ -118,53 +119,41 @@ class MaturinConfig:
     unknown_keys: tuple[str, ...] = field(default=())
 
 
-def _expect(value: Any, kind: type | tuple[type, ...], key: str, what: str) -> Any:
-    if not isinstance(value, kind):
-        raise ConfigError(f"[tool.maturin] {key} must be {what}, not {value!r}")
-    return value
+# The shapes (types) of every key were checked by check_maturin_table before these run; what
+# is left here are the value rules (known choices, "out-dir") and the conversions.
 
 
 def _str_list(table: Mapping[str, Any], key: str) -> tuple[str, ...]:
     value = table.get(key)
     if value is None:
         return ()
-    if isinstance(value, str):
-        return (value,)
-    _expect(value, list, key, "a list of strings")
-    for item in value:
-        _expect(item, str, key, "a list of strings")
-    return tuple(value)
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
-def _opt(table: Mapping[str, Any], key: str, kind: type, what: str) -> Any:
-    value = table.get(key)
-    return None if value is None else _expect(value, kind, key, what)
+def _opt(table: Mapping[str, Any], key: str) -> Any:
+    return table.get(key)
 
 
 def _out_dir_source(item: Mapping[str, Any], key: str) -> OutDirSource:
     if item.get("from") != "out-dir":
         raise ConfigError(f'[tool.maturin] {key}.from must be "out-dir", got {item.get("from")!r}')
-    to = _expect(item.get("to"), str, f"{key}.to", 'a folder in the wheel, e.g. "my_package/"')
-    crate = item.get("crate-name")
-    if crate is not None:
-        _expect(crate, str, f"{key}.crate-name", "a package name")
-    return OutDirSource(to=to, crate_name=crate)
+    to = item.get("to")
+    if not to:
+        raise ConfigError(
+            f'[tool.maturin] {key}.to must be a folder in the wheel, e.g. "my_package/"'
+        )
+    return OutDirSource(to=to, crate_name=item.get("crate-name"))
 
 
 def _glob_patterns(table: Mapping[str, Any], key: str) -> tuple[GlobPattern, ...]:
-    value = table.get(key, [])
-    _expect(value, list, key, "a list of globs or {path, format} tables")
     patterns = []
-    for item in value:
+    for item in table.get(key, []):
         if isinstance(item, str):
             patterns.append(GlobPattern(item))
             continue
-        _expect(item, dict, key, "a list of globs or {path, format} tables")
-        path = _expect(item.get("path"), str, f"{key}.path", "a string")
+        path = item["path"]
         fmt = item.get("format", ["sdist", "wheel"])
         formats = [fmt] if isinstance(fmt, str) else fmt
-        if not isinstance(formats, list) or not set(formats) <= {"sdist", "wheel"}:
-            raise ConfigError(f'[tool.maturin] {key}.format must be "sdist", "wheel" or both')
         if "from" in item:
             # `{from = "out-dir", to = ...}` copies build-script output into wheels only.
             patterns.append(GlobPattern(path, frozenset({"wheel"}), _out_dir_source(item, key)))
@@ -176,21 +165,16 @@ def _glob_patterns(table: Mapping[str, Any], key: str) -> tuple[GlobPattern, ...
 def _features(table: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[Mapping[str, str], ...]]:
     plain: list[str] = []
     conditional: list[Mapping[str, str]] = []
-    for item in _expect(table.get("features", []), list, "features", "a list"):
+    for item in table.get("features", []):
         if isinstance(item, str):
             plain.append(item)
-        elif isinstance(item, dict) and isinstance(item.get("feature"), str):
-            entry = validate_conditional_feature(item)
-            # A table without conditions is a plain feature, as in maturin's FeatureSpec::split.
-            if len(entry) == 1:
-                plain.append(entry["feature"])
-            else:
-                conditional.append(entry)
+            continue
+        entry = validate_conditional_feature(item)
+        # A table without conditions is a plain feature, as in maturin's FeatureSpec::split.
+        if len(entry) == 1:
+            plain.append(entry["feature"])
         else:
-            raise ConfigError(
-                "[tool.maturin] features entries must be strings or {feature = ...}, "
-                f"not {item!r}"
-            )
+            conditional.append(entry)
     return tuple(plain), tuple(conditional)
 
 
@@ -198,15 +182,14 @@ def _sbom(table: Mapping[str, Any], base_dir: Path) -> SbomConfig:
     value = table.get("sbom")
     if value is None:
         return SbomConfig()
-    _expect(value, dict, "sbom", "a table {rust, auditwheel, include}")
     unknown = sorted(set(value) - {"rust", "auditwheel", "include"})
     if unknown:
         raise ConfigError(
             f"[tool.maturin] sbom has unknown key(s) {', '.join(unknown)}; "
             "expected rust, auditwheel, include"
         )
-    rust = _opt(value, "rust", bool, "true or false")
-    auditwheel = _opt(value, "auditwheel", bool, "true or false")
+    rust = _opt(value, "rust")
+    auditwheel = _opt(value, "auditwheel")
     include = tuple(base_dir / path for path in _str_list(value, "include"))
     return SbomConfig(
         rust=True if rust is None else rust,
@@ -216,7 +199,7 @@ def _sbom(table: Mapping[str, Any], base_dir: Path) -> SbomConfig:
 
 
 def _choice(table: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> str | None:
-    value = _opt(table, key, str, "a string")
+    value = _opt(table, key)
     if value is not None and value not in allowed:
         raise ConfigError(f"[tool.maturin] {key} = {value!r} is not one of: {', '.join(allowed)}")
     return value
@@ -228,9 +211,9 @@ def parse_maturin_config(table: Mapping[str, Any] | None, base_dir: Path) -> Mat
     ``base_dir`` is the directory of the pyproject.toml, which is what maturin resolves
     python-source, data and manifest-path against.
     """
-    if not table:
+    if table is None or table == {}:
         return MaturinConfig()
-    _expect(table, dict, "", "a table")
+    check_maturin_table(table)
     compatibility = _str_list(table, "compatibility") or _str_list(table, "manylinux")
     auditwheel = _choice(table, "auditwheel", AUDITWHEEL_MODES)
     if auditwheel is None and table.get("skip-auditwheel") is True:
@@ -238,10 +221,10 @@ def parse_maturin_config(table: Mapping[str, Any] | None, base_dir: Path) -> Mat
     plain_features, conditional = _features(table)
 
     def path(key: str) -> Path | None:
-        value = _opt(table, key, str, "a path string")
+        value = _opt(table, key)
         return None if value is None else (base_dir / value)
 
-    module_name = _opt(table, "module-name", str, "a string")
+    module_name = _opt(table, "module-name")
     return MaturinConfig(
         bindings=_choice(table, "bindings", BINDINGS),
         compatibility=compatibility,
@@ -254,20 +237,20 @@ def parse_maturin_config(table: Mapping[str, Any] | None, base_dir: Path) -> Mat
         data=path("data"),
         features=plain_features,
         conditional_features=conditional,
-        profile=_opt(table, "profile", str, "a string"),
-        editable_profile=_opt(table, "editable-profile", str, "a string"),
-        strip=_opt(table, "strip", bool, "true or false"),
+        profile=_opt(table, "profile"),
+        editable_profile=_opt(table, "editable-profile"),
+        strip=_opt(table, "strip"),
         manifest_path=path("manifest-path"),
-        locked=_opt(table, "locked", bool, "true or false"),
-        frozen=_opt(table, "frozen", bool, "true or false"),
-        all_features=_opt(table, "all-features", bool, "true or false"),
-        no_default_features=_opt(table, "no-default-features", bool, "true or false"),
+        locked=_opt(table, "locked"),
+        frozen=_opt(table, "frozen"),
+        all_features=_opt(table, "all-features"),
+        no_default_features=_opt(table, "no-default-features"),
         config=_str_list(table, "config"),
         unstable_flags=_str_list(table, "unstable-flags"),
         rustc_args=_str_list(table, "rustc-args"),
         sdist_generator=_choice(table, "sdist-generator", ("cargo", "git")) or "cargo",
         sbom=_sbom(table, base_dir),
-        use_base_python=bool(_opt(table, "use-base-python", bool, "true or false")),
-        pgo_command=_opt(table, "pgo-command", str, "a string"),
+        use_base_python=bool(_opt(table, "use-base-python")),
+        pgo_command=_opt(table, "pgo-command"),
         unknown_keys=tuple(sorted(set(table) - _KNOWN_KEYS)),
     )

@@ -28,6 +28,7 @@ from cratewright.errors import ConfigError, MetadataError, ProjectError
 __all__ = [
     "ShapeError",
     "check_cargo_toml",
+    "check_maturin_table",
     "check_pyproject",
     "toml_repr",
 ]
@@ -266,7 +267,10 @@ _FORMATS = one_of(
 _GLOB = NONEMPTY_PATH
 _GLOB_ENTRY = one_of(
     _GLOB,
-    table({"path": _GLOB, "format": _FORMATS, "from": STRING, "to": PATH}, required=("path",)),
+    table(
+        {"path": _GLOB, "format": _FORMATS, "from": STRING, "to": PATH, "crate-name": STRING},
+        required=("path",),
+    ),
     expected="a glob or a {path, format} table",
 )
 _GLOBS = "a list of globs or {path, format} tables"
@@ -311,6 +315,11 @@ MATURIN = table(
         "sdist-generator": STRING,
         "include-import-lib": BOOL,
         "use-base-python": BOOL,
+        "pgo-command": STRING,
+        "sbom": table(
+            {"rust": BOOL, "auditwheel": BOOL, "include": STRING_OR_STRINGS},
+            expected="a table {rust, auditwheel, include}",
+        ),
     }
 )
 
@@ -421,6 +430,14 @@ def _raise(error: type[ProjectError], data: Mapping[str, Any], shape: Shape, pat
         raise error(f"{path}: {exc}", path=path) from None
     except RecursionError:
         raise error(f"{path}: the file nests tables or arrays too deeply", path=path) from None
+
+
+def check_maturin_table(table: Any) -> None:
+    """Raise ConfigError unless ``[tool.maturin]`` has the shape maturin reads."""
+    try:
+        MATURIN(table, "tool.maturin")
+    except ShapeError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def check_pyproject(data: Mapping[str, Any], path: Path) -> None:
