@@ -33,6 +33,10 @@ BOM = "\ufeff"
 # tomllib (3.11-3.13) puts the position only in its message: "... (at line 3, column 11)".
 _TOML_LOCATION = re.compile(r"\(at line (\d+), column (\d+)\)")
 _CACHE_SIZE = 32
+#: tomllib's time grows with the square of a dotted key's length (a 50,000-part table header
+#: takes seconds); no manifest needs keys nested anywhere near this deep.
+MAX_KEY_DEPTH = 1000
+_KEY_LINE = re.compile(r"^[ \t]*(?:\[\[?([^\]\n]*)|([^=\n\[#\"']+)=)", re.MULTILINE)
 _cache: OrderedDict[tuple[str, str, bytes], dict[str, Any]] = OrderedDict()
 
 
@@ -49,7 +53,24 @@ def decode_toml_bytes(data: bytes, path: Path) -> str:
         raise ProjectError(f"{path} is not valid UTF-8 (byte {exc.start})", path=path) from None
 
 
+def _check_key_depth(text: str, path: Path) -> None:
+    if text.count(".") <= MAX_KEY_DEPTH:
+        return
+    for match in _KEY_LINE.finditer(text):
+        key = match[1] if match[1] is not None else match[2]
+        depth = key.count(".") + 1
+        if depth > MAX_KEY_DEPTH:
+            line = text.count("\n", 0, match.start()) + 1
+            raise ProjectError(
+                f"{path} is invalid TOML: a key at line {line} is nested {depth} levels deep "
+                f"(at most {MAX_KEY_DEPTH})",
+                path=path,
+                line=line,
+            )
+
+
 def _parse(text: str, path: Path) -> dict[str, Any]:
+    _check_key_depth(text, path)
     try:
         return tomllib.loads(text.removeprefix(BOM))
     except tomllib.TOMLDecodeError as exc:
