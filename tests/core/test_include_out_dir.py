@@ -29,7 +29,10 @@ def test_out_dir_entry_is_no_project_glob() -> None:
     [
         ({"path": "x", "from": "out-dir"}, "include.to must be a folder in the wheel"),
         ({"path": "x", "from": "target", "to": "pkg"}, 'include.from must be "out-dir"'),
-        ({"path": "x", "from": "out-dir", "to": "p", "crate-name": 3}, "crate-name must be"),
+        (
+            {"path": "x", "from": "out-dir", "to": "p", "crate-name": 3},
+            r"tool\.maturin\.include\[0\]\.crate-name: expected a string, got 3",
+        ),
     ],
 )
 def test_bad_out_dir_entries(item: dict[str, object], message: str) -> None:
