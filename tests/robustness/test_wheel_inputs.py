@@ -273,7 +273,7 @@ def test_mutated_wheels_repair_cleanly(
     STATS["cases"] += 1
     start = time.monotonic()
     code, text = _run("repair", str(wheel), "-o", str(work / "out"))
-    assert time.monotonic() - start < 20, "one repair took too long"
+    assert time.monotonic() - start < 60, "one repair took too long"
     assert code in (0, 1), text
     assert "internal error" not in text and "Traceback" not in text, text
     if code == 0:
