@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cratewright.core.metadata.edit import STALE_TEMP_SECONDS, MetadataSession
+from cratewright.core.metadata.edit import MetadataSession
+from cratewright.core.user_files import STALE_TEMP_SECONDS
 from tests.conftest import TEST_CRATES
 
 KEYWORDS = 'keywords = [\n    "a",  # first\n    "b",   # second, two spaces more\n    "c",\n]\n'
@@ -60,3 +61,20 @@ def test_stale_temp_files_of_ours_are_removed_on_the_next_write(project: Path) -
     assert foreign.exists(), "only names of our own pattern are touched"
     leftovers = sorted(p.name for p in project.glob(".pyproject.toml.*"))
     assert leftovers == sorted([foreign.name, fresh.name])
+
+
+def test_a_killed_wheel_write_leaves_nothing_after_the_next_one(tmp_path: Path) -> None:
+    """SIGKILL cannot be handled; the next write of the same wheel removes what it left."""
+    from cratewright.core.wheel.writer import WheelWriter
+
+    writer = WheelWriter("demo", "1.0", ["py3-none-any"])
+    writer.add_bytes("demo/__init__.py", b"")
+    writer.add_dist_info("METADATA", b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = out / f".{writer.filename}.tmp-k1ll3d_9"
+    stale.write_bytes(b"\0" * 1024)
+    old = time.time() - STALE_TEMP_SECONDS - 5
+    os.utime(stale, (old, old))
+    path = writer.write(out)
+    assert sorted(p.name for p in out.iterdir()) == [path.name]

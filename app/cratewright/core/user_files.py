@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Literal
 
@@ -25,6 +27,7 @@ __all__ = [
     "path_kind",
     "prepare_output_dir",
     "read_user_file",
+    "remove_stale_temps",
     "safe_resolve",
 ]
 
@@ -184,3 +187,32 @@ def prepare_output_dir(
             with contextlib.suppress(OSError):
                 Path(probe).unlink()
     return path
+
+
+#: A temp file of ours older than this was left by a write that was killed (SIGKILL, power).
+STALE_TEMP_SECONDS = 60.0
+
+
+def remove_stale_temps(directory: Path, prefix: str, suffix: str = "") -> list[Path]:
+    """Remove ``<prefix>XXXXXXXX<suffix>`` files (``mkstemp``'s names) older than a minute.
+
+    Every atomic write of ours goes through a hidden temp file that a killed process leaves
+    behind; the next write of the same file cleans it. Only names of exactly that pattern
+    and only older ones, so a write running in another process right now keeps its file.
+    """
+    pattern = re.compile(re.escape(prefix) + r"[A-Za-z0-9_]{8}" + re.escape(suffix))
+    now = time.time()
+    removed: list[Path] = []
+    try:
+        candidates = [p for p in directory.iterdir() if pattern.fullmatch(p.name)]
+    except (OSError, ValueError):
+        return removed
+    for candidate in candidates:
+        try:
+            info = candidate.lstat()
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_TEMP_SECONDS:
+                candidate.unlink()
+                removed.append(candidate)
+        except OSError:
+            continue
+    return removed

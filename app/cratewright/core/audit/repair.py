@@ -34,7 +34,7 @@ from cratewright.core.audit.repair_sbom import AUDITWHEEL_SBOM, auditwheel_sbom
 from cratewright.core.audit.report import audit_path, platform_tag_for
 from cratewright.core.audit.resolve import Location, expand_origin
 from cratewright.core.audit.wheelfile import WheelArchive, parse_wheel_name
-from cratewright.core.user_files import describe_path_error, prepare_output_dir
+from cratewright.core.user_files import describe_path_error, prepare_output_dir, remove_stale_temps
 from cratewright.core.wheel.zip_format import WheelCompression, zip_date_time
 from cratewright.errors import AuditError, BuildCancelled, ConfigError
 from cratewright.events import CancelToken, EventSink, Message, Status, null_sink
@@ -387,6 +387,7 @@ def _write_wheel(
     (scratch / wheel_name).write_text(wheel_text, encoding="utf-8")
     out.mkdir(parents=True, exist_ok=True)
     final = out / plan.filename
+    remove_stale_temps(out, f".{plan.filename}.", ".tmp")
     fd, temp = tempfile.mkstemp(prefix=f".{plan.filename}.", suffix=".tmp", dir=out)
     try:
         with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", method) as zf:

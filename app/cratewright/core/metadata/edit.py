@@ -16,10 +16,7 @@ import copy
 import difflib
 import hashlib
 import os
-import re
-import stat
 import tempfile
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +30,7 @@ from cratewright.core.metadata.fields import build_view, parse_toml_text
 from cratewright.core.metadata.toml_edit import plain_set, toml_set
 from cratewright.core.project.locate import open_project
 from cratewright.core.project.toml_files import decode_toml_bytes
-from cratewright.core.user_files import read_user_file, safe_resolve
+from cratewright.core.user_files import read_user_file, remove_stale_temps, safe_resolve
 from cratewright.errors import FileChangedError, MetadataError, ProjectError
 from cratewright.events import EventSink, null_sink
 
@@ -380,33 +377,8 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-#: A temp file of ours older than this is left over from a write that was killed.
-STALE_TEMP_SECONDS = 60.0
-
-
 def _temp_prefix(path: Path) -> str:
     return f".{path.name}."
-
-
-def _remove_stale_temps(path: Path) -> None:
-    """Remove ``.<name>.XXXXXXXX.tmp`` files a killed write left next to ``path``.
-
-    Only names of exactly our ``mkstemp`` pattern, and only older than a minute, so a save
-    running in another process at this moment keeps its file.
-    """
-    pattern = re.compile(re.escape(_temp_prefix(path)) + r"[A-Za-z0-9_]{8}\.tmp")
-    now = time.time()
-    try:
-        candidates = [p for p in path.parent.iterdir() if pattern.fullmatch(p.name)]
-    except OSError:
-        return
-    for candidate in candidates:
-        try:
-            info = candidate.lstat()
-            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_TEMP_SECONDS:
-                candidate.unlink()
-        except OSError:
-            continue
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -415,7 +387,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
         mode = path.stat().st_mode & 0o7777
     except OSError:
         mode = 0o644
-    _remove_stale_temps(path)
+    remove_stale_temps(path.parent, _temp_prefix(path), ".tmp")
     fd, temp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

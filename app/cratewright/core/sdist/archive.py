@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
+from cratewright.core.user_files import remove_stale_temps
 from cratewright.core.wheel.zip_format import source_date_epoch
 from cratewright.errors import SdistError
 
@@ -81,6 +82,7 @@ def write_sdist(
     final = out_dir / filename
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps(out_dir, f".{filename}.tmp-")
         fd, tmp_name = tempfile.mkstemp(prefix=f".{filename}.tmp-", dir=out_dir)
     except OSError as exc:
         raise SdistError(f"Cannot write the sdist into {out_dir}: {exc.strerror or exc}") from None

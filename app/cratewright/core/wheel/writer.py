@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from cratewright import __version__
+from cratewright.core.user_files import remove_stale_temps
 from cratewright.core.wheel.tags import compress_tags, expand_tag, unique_in_order
 from cratewright.core.wheel.zip_format import (
     LEVEL_RANGES,
@@ -380,6 +381,7 @@ class WheelWriter:
         final = out_dir / self.filename
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
+            remove_stale_temps(out_dir, f".{self.filename}.tmp-")
             fd, tmp_name = tempfile.mkstemp(prefix=f".{self.filename}.tmp-", dir=out_dir)
         except OSError as exc:
             raise BuildError(
