@@ -43,7 +43,6 @@ from cratewright.gui.project_panels import ErrorPanel, WelcomePanel
 from cratewright.gui.resources import resource_path
 from cratewright.gui.settings import app_settings
 from cratewright.gui.state import AppState
-from cratewright.gui.unsaved import ask_stop_jobs
 from cratewright.gui.window_menus import WindowMenus
 from cratewright.gui.window_project import WindowProject
 from cratewright.gui.workers import Task
@@ -92,9 +91,7 @@ class MainWindow(WindowMenus, WindowProject, QMainWindow):
         self._load_task: Task | None = None
         self._tray: QSystemTrayIcon | None = None
         #: Asked before closing stops running jobs (their descriptions); tests replace it.
-        self.confirm_stop_jobs: Callable[[Sequence[str]], bool] = lambda jobs: ask_stop_jobs(
-            self, jobs
-        )
+        self.confirm_stop_jobs: Callable[[Sequence[str]], bool] = self._ask_stop_jobs
 
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
@@ -285,6 +282,11 @@ class MainWindow(WindowMenus, WindowProject, QMainWindow):
         metrics = self.navigation.fontMetrics()
         longest = max(metrics.horizontalAdvance(title + "  ●") for _p, title, *_r in PAGES)
         return longest + self.navigation.iconSize().width() + 56
+
+    def _ask_stop_jobs(self, jobs: Sequence[str]) -> bool:
+        from cratewright.gui.unsaved import ask_stop_jobs  # a dialog: not needed to start
+
+        return ask_stop_jobs(self, jobs)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Ask before losing edits or stopping jobs; then stop them and remember geometry."""

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from cratewright.errors import CratewrightError, ProjectError, ToolMissingError
-from cratewright.gui.locations import open_location
 
 __all__ = ["ErrorPanel", "WelcomePanel", "source_excerpt"]
 
@@ -148,6 +147,8 @@ class ErrorPanel(QWidget):
 
     def _open_file(self) -> None:
         if self._file is not None:
+            from cratewright.gui.locations import open_location  # a dialog: not needed to start
+
             self.location_dialog = open_location(self, self._file, "Open file in editor")
 
 

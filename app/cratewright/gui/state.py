@@ -53,8 +53,7 @@ class AppState(QObject):
         self.sdist: Path | None = None
         #: True while a "Rebuild on save" watch runs (the title says so).
         self.watching = False
-        #: The project's wheels and sdists in its out dir, newest first (earlier runs too).
-        self.existing: tuple[ExistingArtifact, ...] = ()
+        self._existing: tuple[ExistingArtifact, ...] | None = ()
 
     def set_watching(self, watching: bool) -> None:
         """A watch session started or ended."""
@@ -72,15 +71,26 @@ class AppState(QObject):
         out = load_build_options(overview.root).get("out")
         return default_out_dir(overview.cargo_metadata.target_directory, out or None)
 
-    def _find_existing(self) -> None:
-        from cratewright.core.build import find_artifacts
+    @property
+    def existing(self) -> tuple[ExistingArtifact, ...]:
+        """The project's wheels and sdists in its out dir, newest first (earlier runs too).
 
-        overview, out = self.overview, self.out_dir()
-        self.existing = (
-            tuple(find_artifacts(out, overview.name, overview.version))
-            if overview is not None and out is not None
-            else ()
-        )
+        Looked up when first read after a change (the Audit and Publish pages read it), not
+        when the project opens: the first page shown does not need it.
+        """
+        if self._existing is None:
+            from cratewright.core.build import find_artifacts
+
+            overview, out = self.overview, self.out_dir()
+            self._existing = (
+                tuple(find_artifacts(out, overview.name, overview.version))
+                if overview is not None and out is not None
+                else ()
+            )
+        return self._existing
+
+    def _forget_existing(self) -> None:
+        self._existing = None  # read again on next use
 
     def set_project(self, path: Path | None, overview: ProjectOverview | None) -> None:
         """A project was opened (overview None if it could not be read); clears results."""
@@ -90,7 +100,7 @@ class AppState(QObject):
         self.sdist = None
         # each project has its own ticked interpreters (not the previous project's)
         self.interpreters = load_interpreters(overview.root) if overview is not None else ()
-        self._find_existing()
+        self._forget_existing()
         self.project_changed.emit(overview)
         self.selection_changed.emit()
         self.artifacts_changed.emit()
@@ -113,5 +123,5 @@ class AppState(QObject):
         """Record what the last build produced (Audit and Publish pages pick these up)."""
         self.wheels = wheels
         self.sdist = sdist
-        self._find_existing()
+        self._forget_existing()
         self.artifacts_changed.emit()

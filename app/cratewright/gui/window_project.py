@@ -6,7 +6,6 @@ core's ``load_overview`` in a worker; unsaved edits are asked about before anoth
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,8 @@ from cratewright.gui.settings import add_recent_project, recent_projects
 from cratewright.gui.workers import run_task
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from cratewright.core.metadata import ProjectOverview
     from cratewright.gui.new_project_wizard import NewProjectWizard
 

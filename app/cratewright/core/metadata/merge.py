@@ -15,10 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import InvalidName, canonicalize_name
-
 from cratewright.core.metadata.core_metadata import CoreMetadata
-from cratewright.core.metadata.names import normalize_extra_name
+from cratewright.core.metadata.names import normalize_extra_name, normalize_name_or_none
 from cratewright.core.metadata.readme_license import (
     LICENSE_AUTO_PATTERNS,
     LicenseFile,
@@ -399,13 +397,13 @@ def _address(name: str, email: str) -> str:
 
 def _validate_name(name: str) -> None:
     """Reject names that are not valid distribution names (maturin itself does not check)."""
-    try:
-        canonicalize_name(name, validate=True)
-    except InvalidName:
+    # packaging's canonicalize_name(validate=True) checks the same pattern, but importing
+    # packaging.utils imports packaging.tags (platform probing) on every project load
+    if normalize_name_or_none(name) is None:
         raise MetadataError(
             f"Invalid distribution name {name!r}: names may only contain ASCII letters, "
             "digits, '-', '_' and '.', and must start and end with a letter or digit"
-        ) from None
+        )
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -15,22 +15,23 @@ the same rules. The code is our own; the behaviour was checked against maturin 1
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, Specifier
 from packaging.version import InvalidVersion, Version
 
-from cratewright.core.metadata.marker_diagram import (
-    Diagram,
-    NodeRef,
-)
-from cratewright.core.metadata.marker_format import format_marker
-from cratewright.core.metadata.marker_parse import MarkerParser
 from cratewright.core.metadata.names import (
     normalize_extra_name,
     normalize_package_name,
 )
 from cratewright.errors import MetadataError
+
+if TYPE_CHECKING:
+    from cratewright.core.metadata.marker_diagram import NodeRef
+
+# packaging.requirements (its tokenizer's regexes, markers, packaging.tags) and the marker
+# diagram are imported by canonical_requirement: opening a project without dependencies
+# (the app's start-up) needs only the specifiers for requires-python.
 
 __all__ = [
     "canonical_requirement",
@@ -88,6 +89,12 @@ def canonical_requirement(text: str, *, extra: str | None = None) -> str:
     Raises:
         MetadataError: The requirement or extra name is not valid.
     """
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    from cratewright.core.metadata.marker_diagram import Diagram
+    from cratewright.core.metadata.marker_format import format_marker
+    from cratewright.core.metadata.marker_parse import MarkerParser
+
     try:
         Requirement(text)
     except InvalidRequirement as exc:

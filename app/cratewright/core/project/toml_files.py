@@ -14,7 +14,6 @@ through :func:`parse_toml_text`, so the rules hold everywhere:
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tomllib
 from collections import OrderedDict
@@ -37,7 +36,7 @@ _CACHE_SIZE = 32
 #: takes seconds); no manifest needs keys nested anywhere near this deep.
 MAX_KEY_DEPTH = 1000
 _KEY_LINE = re.compile(r"^[ \t]*(?:\[\[?([^\]\n]*)|([^=\n\[#\"']+)=)", re.MULTILINE)
-_cache: OrderedDict[tuple[str, str, bytes], dict[str, Any]] = OrderedDict()
+_cache: OrderedDict[tuple[str, str, str], dict[str, Any]] = OrderedDict()
 
 
 def toml_kind(path: Path) -> TomlKind:
@@ -89,7 +88,7 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
 def parse_toml_text(text: str, path: Path, kind: TomlKind | None = None) -> dict[str, Any]:
     """Parse and shape-check one file's text (``kind`` defaults to :func:`toml_kind`)."""
     kind = kind or toml_kind(path)
-    key = (kind, str(path), hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
+    key = (kind, str(path), text)  # the text itself, not a digest: hashlib loads OpenSSL
     cached = _cache.get(key)
     if cached is not None:
         _cache.move_to_end(key)
