@@ -136,11 +136,9 @@ class MainWindow(WindowMenus, WindowProject, QMainWindow):
         self.new_project_wizard: NewProjectWizard | None = None
         self.loading = QLabel("Opening the project: asking cargo for its metadata…", self)
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.error_panel = ErrorPanel(self)
-        self.error_panel.retry.connect(self.reload_project)
-        self.error_panel.open_other.connect(self.choose_project)
+        self._error_panel: ErrorPanel | None = None  # built when a project fails to open
         self.content = QStackedWidget(self)
-        for widget in (self.welcome, self.loading, self.error_panel, workspace):
+        for widget in (self.welcome, self.loading, workspace):
             self.content.addWidget(widget)
         self._workspace = workspace
 
@@ -158,6 +156,17 @@ class MainWindow(WindowMenus, WindowProject, QMainWindow):
         self._create_actions()
         self._show_welcome()
         self._restore_geometry()
+
+    @property
+    def error_panel(self) -> ErrorPanel:
+        """Why the project could not be opened (built on first use: opening one that works
+        never needs it)."""
+        if self._error_panel is None:
+            self._error_panel = ErrorPanel(self)
+            self._error_panel.retry.connect(self.reload_project)
+            self._error_panel.open_other.connect(self.choose_project)
+            self.content.addWidget(self._error_panel)
+        return self._error_panel
 
     # -- navigation -------------------------------------------------------------------------
 
