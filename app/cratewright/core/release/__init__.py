@@ -32,6 +32,7 @@ _EXPORTS = {
     "StepState": "outcome",
     "bump_version": "version_bump",
     "check_release": "release_checks",
+    "default_smoke_command": "smoke",
     "diff_files": "dist_diff",
     "download_file": "index_pages",
     "load_smoke_command": "smoke",

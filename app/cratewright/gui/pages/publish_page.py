@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +42,7 @@ from cratewright.errors import CratewrightError
 from cratewright.gui.page import Page, RunningJob
 from cratewright.gui.publish_credentials import PublishCredentials
 from cratewright.gui.publish_files import FileChooser, PublishFiles, choose_files
+from cratewright.gui.publish_release import ReleaseChecklist
 from cratewright.gui.publish_target import PublishTarget
 from cratewright.gui.publish_text import ERROR, status_line
 from cratewright.gui.publish_upload import PublishUpload
@@ -77,9 +79,19 @@ class PublishPage(PublishTarget, PublishCredentials, PublishFiles, PublishUpload
         self._upload_label = ""
         self._active = False  # no keyring or file access before the page is first shown
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("publish-tabs")
+        outer.addWidget(self.tabs)
+        upload = QWidget(self.tabs)
+        layout = QVBoxLayout(upload)
+        layout.setContentsMargins(0, 8, 0, 0)
         layout.setSpacing(10)
+        self.tabs.addTab(upload, "&Upload files")
+        # the release path as a checklist (core.release): bump ... promote
+        self.release = ReleaseChecklist(state, self.tabs)
+        self.tabs.addTab(self.release, "&Release checklist")
         layout.addWidget(self._make_target_box())
         layout.addWidget(self._make_files_box(), 1)
         layout.addLayout(self._make_actions())
@@ -226,13 +238,18 @@ class PublishPage(PublishTarget, PublishCredentials, PublishFiles, PublishUpload
         self.wait_idle()
 
     def running_jobs(self) -> list[RunningJob]:
-        """The upload, while it runs."""
-        if "publish" not in self._tasks:
-            return []
-        return [RunningJob(self._upload_label, time.monotonic() - self._upload_started)]
+        """The upload, or a release step, while it runs."""
+        jobs = []
+        if "publish" in self._tasks:
+            jobs.append(RunningJob(self._upload_label, time.monotonic() - self._upload_started))
+        if self.release.busy:
+            jobs.append(RunningJob("a release step", time.monotonic() - self.release.started))
+        return jobs
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         """Cancel an upload and wait for every job (window closing)."""
         self.cancel()
+        self.release.stop()
         for task in list(self._tasks.values()):
             task.wait(timeout_ms)
+        self.release.wait_idle(timeout_ms)
