@@ -14,6 +14,7 @@ in place; the watch goes on.
 
 from __future__ import annotations
 
+import os
 import queue
 import tempfile
 import threading
@@ -85,25 +86,45 @@ class _Outcome:
 
 
 class _Watcher:
-    """watchfiles in a thread of its own, feeding batches of changed paths into a queue."""
+    """watchfiles in a thread of its own, feeding batches of changed paths into a queue.
+
+    watchfiles installs its watches only once its generator runs, so :meth:`start` returns
+    after a probe file it touched has been seen: a save right after start is never missed.
+    """
 
     def __init__(self, directories: list[Path], out: queue.Queue[set[Path]]) -> None:
         self.directories = directories
         self._out = out
         self._stop = threading.Event()
-        self._ready = threading.Event()
+        self._seen_probe = threading.Event()
+        self._probe: Path | None = None
         self._thread = threading.Thread(target=self._run, name="cratewright-watch", daemon=True)
 
     def start(self) -> None:
+        if not self.directories:
+            return
+        try:  # a hidden name that is_noise() ignores, in the first directory watched
+            fd, name = tempfile.mkstemp(prefix=".cratewright-watch.tmp-", dir=self.directories[0])
+            os.close(fd)
+            self._probe = Path(name)
+        except OSError:
+            self._probe = None
         self._thread.start()
-        self._ready.wait(5)
+        deadline = time.monotonic() + 5
+        while self._probe is not None and time.monotonic() < deadline:
+            try:
+                self._probe.write_bytes(b"?")
+            except OSError:
+                break
+            if self._seen_probe.wait(0.05):
+                break
+        if self._probe is None:
+            time.sleep(0.3)  # nothing to probe with (read-only folder): give it a moment
+        else:
+            self._probe.unlink(missing_ok=True)
 
     def _run(self) -> None:
         watchfiles = _watchfiles()
-        if not self.directories:
-            self._ready.set()
-            return
-        self._ready.set()
         for changes in watchfiles.watch(
             *self.directories,
             recursive=False,
@@ -115,11 +136,17 @@ class _Watcher:
             raise_interrupt=False,
             ignore_permission_denied=True,
         ):
-            self._out.put({Path(path) for _, path in changes})
+            paths = {Path(path) for _, path in changes}
+            if self._probe is not None and self._probe in paths:
+                self._seen_probe.set()
+                paths.discard(self._probe)
+            if paths:
+                self._out.put(paths)
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(5)
+        if self._thread.is_alive():
+            self._thread.join(5)
 
 
 class DevelopWatch:
@@ -394,8 +421,6 @@ def _short(path: Path, base: Path) -> str:
 
 
 def _cargo_home_dirs() -> list[Path]:
-    import os
-
     home = os.environ.get("CARGO_HOME") or str(Path.home() / ".cargo")
     return [Path(home), Path(home).resolve()]
 
