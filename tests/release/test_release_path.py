@@ -243,3 +243,39 @@ def test_a_linux_tag_and_a_broken_readme_stop_at_the_check(
     assert "❌ readme: pyo3_mixed-0.2.1" in check and "PyPI would refuse it" in check
     assert "fix: " in check
     assert sorted(p.name for p in indexes.rehearsal.packages.iterdir()) == rehearsal_before
+
+
+def test_promote_alone_needs_the_rehearsed_bytes_and_a_yes(
+    released: Released, indexes: Indexes, tmp_path: Path
+) -> None:
+    """`--step promote` on other indexes: refused before rehearsal, not sent without --yes."""
+    from tests.publish.fixtures import start_pypi_server
+
+    assert released.returncode == 0
+    fresh_main = start_pypi_server(tmp_path / "main")
+    fresh_rehearsal = start_pypi_server(tmp_path / "rehearsal")
+    try:
+        for server in (fresh_main, fresh_rehearsal):
+            stored = cli(
+                "credentials", "set", "--repository-url", server.url, "-u", server.username,
+                env=indexes.env, input=server.password + "\n",
+            )  # fmt: skip
+            assert stored.returncode == 0
+        promote = (
+            "release", "-m", released.crate, "-o", released.out, "--step", "promote",
+            "--repository-url", fresh_main.url, "--rehearse-repository-url", fresh_rehearsal.url,
+        )  # fmt: skip
+        refused = cli(*promote, "--yes", env=indexes.env)
+        assert refused.returncode == 1
+        assert "❌ promote: pyo3_mixed-0.3.0-" in refused.stdout
+        assert "has not been rehearsed on 127.0.0.1 with these bytes" in refused.stdout
+        assert "fix: run the rehearse step first" in refused.stdout
+        _upload(indexes, fresh_rehearsal.url, *sorted(released.out.glob("pyo3_mixed-0.3.0*")))
+        unasked = cli(*promote, env=indexes.env)
+        assert unasked.returncode == 1
+        assert "not a terminal and no --yes: not promoting" in unasked.stdout
+        assert "⏭️  promote: Promotion was not confirmed; nothing was uploaded" in unasked.stdout
+        assert list(fresh_main.packages.iterdir()) == []
+    finally:
+        fresh_main.stop()
+        fresh_rehearsal.stop()

@@ -372,6 +372,12 @@ class ReleaseChecklist(QWidget):
         self._show(result)
         if result.step == "version":
             self._refresh_version()
+            bumped = [line for line in result.details if line.startswith("bumped ")]
+            if bumped:
+                # the other pages read the files again on Reload (F5); an automatic reload
+                # would drop the Metadata page's unsaved edits
+                self.state.status.emit(f"Version {bumped[0]} written; Reload (F5) shows it on "
+                                       "every page")  # fmt: skip
         if not result.ok:
             self._queue = []
         self._next()

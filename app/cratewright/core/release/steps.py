@@ -233,7 +233,11 @@ def step_rehearse(run: ReleaseRun, *, sink: EventSink = null_sink) -> StepResult
 def step_promote(
     run: ReleaseRun, confirm: Callable[[PromotionPlan], bool], *, sink: EventSink = null_sink
 ) -> StepResult:
-    """The same files to the main index, after ``confirm``; only after a passed rehearsal."""
+    """The same files to the main index, after ``confirm``; only files the rehearsal has.
+
+    A rehearsal that failed in this run stops it; across runs, the rehearsal index must list
+    every file with our SHA-256 (it was rehearsed with exactly these bytes).
+    """
     files = _need_files(run, "promote")
     if isinstance(files, StepResult):
         return files
@@ -243,14 +247,19 @@ def step_promote(
             "promote", "failed", "The rehearsal failed; nothing is promoted", rehearsed.fix
         )
     config = run.config
+    listed = read_project(config.rehearsal.simple_url, files.name).files_of(files.version)
+    served = {f.filename: f.sha256 for f in listed}
+    missing = [f.path.name for f in files.files if served.get(f.path.name) != f.sha256]
+    if missing:
+        return StepResult(
+            "promote", "failed",
+            f"{missing[0]} has not been rehearsed on {config.rehearsal.label} with these bytes",
+            "run the rehearse step first (it uploads, installs and smoke-tests these files)",
+        )  # fmt: skip
     return promote_release(
-        files,
-        config.main,
-        confirm,
-        prompt=config.prompt,
-        allow_insecure_http=config.allow_insecure_http,
-        sink=sink,
-    )
+        files, config.main, confirm, prompt=config.prompt,
+        allow_insecure_http=config.allow_insecure_http, sink=sink,
+    )  # fmt: skip
 
 
 def run_step(
