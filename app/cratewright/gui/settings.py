@@ -38,18 +38,30 @@ def app_settings() -> QSettings:
     )
 
 
+def _stored_recent(settings: QSettings) -> list[str]:
+    raw = settings.value(_RECENT_KEY, [])
+    return [raw] if isinstance(raw, str) else [str(value) for value in raw or []]
+
+
 def recent_projects() -> list[Path]:
     """Most recently opened first; entries whose folder is gone are left out."""
-    raw = app_settings().value(_RECENT_KEY, [])
-    values = [raw] if isinstance(raw, str) else list(raw or [])
-    return [Path(value) for value in values if value and Path(value).exists()]
+    return [
+        Path(value) for value in _stored_recent(app_settings()) if value and Path(value).exists()
+    ]
 
 
 def add_recent_project(path: Path) -> None:
-    """Move ``path`` to the top of the recent list."""
+    """Move ``path`` to the top of the recent list.
+
+    Reopening the project already on top (the usual start) leaves the file alone: writing
+    it (lock file, temporary file, rename) costs milliseconds before the project shows.
+    """
     resolved = str(path.resolve())
     values = [str(p) for p in recent_projects() if str(p) != resolved]
-    app_settings().setValue(_RECENT_KEY, [resolved, *values][:_MAX_RECENT])
+    settings = app_settings()
+    wanted = [resolved, *values][:_MAX_RECENT]
+    if wanted != _stored_recent(settings):
+        settings.setValue(_RECENT_KEY, wanted)
 
 
 def remove_recent_project(path: Path) -> None:
