@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import http.server
 import json
+import shutil
+import subprocess
 import threading
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from cratewright.core.release import (
 from cratewright.core.release.artifacts import read_manifest, record, write_manifest
 from cratewright.core.release.smoke import load_smoke_command, save_smoke_command, top_module
 from cratewright.errors import PublishError
+from tests.conftest import TEST_CRATES, run_cratewright
 from tests.publish.fixtures import PypiServer, make_sdist, make_wheel
 from tests.release.helpers import copy_crate
 
@@ -83,6 +86,44 @@ class _Pep691Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         del args
+
+
+def test_bump_in_a_workspace_moves_every_inheriting_member_and_cargo_accepts_the_lock(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "workspace"
+    shutil.copytree(TEST_CRATES / "workspace", root, ignore=shutil.ignore_patterns("target"))
+    before, after, written = bump_version(root / "crates" / "py", "minor")
+    assert (before.key, before.written, after.written) == (
+        "workspace.package.version",
+        "0.3.0",
+        "0.4.0",
+    )
+    assert set(after.crates) == {"workspace-py", "core-lib"}
+    assert written == [root / "Cargo.toml", root / "Cargo.lock"]
+    lock = (root / "Cargo.lock").read_text()
+    assert 'name = "core-lib"\nversion = "0.4.0"' in lock
+    assert 'name = "workspace-py"\nversion = "0.4.0"' in lock
+    # cargo itself finds nothing to change in the lock file
+    proc = subprocess.run(
+        ["cargo", "metadata", "--locked", "--offline", "--format-version", "1", "--no-deps"],
+        cwd=root, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_bump_of_a_pyproject_version_is_pep440_and_leaves_cargo_alone(tmp_path: Path) -> None:
+    crate = copy_crate(tmp_path)
+    pyproject = crate / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace('dynamic = ["version"]', 'version = "1.4.0rc1"  # ours')
+    )
+    cargo_before = (crate / "Cargo.toml").read_text()
+    before, after, written = bump_version(crate, "pre")
+    assert (before.key, before.cargo, after.written) == ("project.version", False, "1.4.0rc2")
+    assert written == [pyproject]
+    assert 'version = "1.4.0rc2"  # ours' in pyproject.read_text()
+    assert (crate / "Cargo.toml").read_text() == cargo_before
 
 
 def test_index_pages_html_from_pypiserver_and_pep691_json(
@@ -185,3 +226,37 @@ def test_manifest_refuses_changed_files_and_smoke_is_remembered(
     assert load_smoke_command(tmp_path) == "python -m cw_mod --version"
     save_smoke_command(tmp_path, None)
     assert load_smoke_command(tmp_path) is None
+
+
+def test_diff_cli_text_json_and_one_line_errors(tmp_path: Path) -> None:
+    old = make_wheel(tmp_path / "a", "cw-cli", "1.0.0")
+    new = make_wheel(tmp_path / "b", "cw-cli", "1.0.1", extra_metadata="Requires-Dist: idna\n")
+    text = run_cratewright("diff", old, new)
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.splitlines()[:2] == [f"--- {old.name}", f"+++ {new.name}"]
+    assert "Requires-Dist: + idna" in text.stdout.splitlines()
+    as_json = json.loads(run_cratewright("diff", old, new, "--json").stdout)
+    assert [m["field"] for m in as_json["metadata"]] == ["Version", "Requires-Dist"]
+    for args, expected in [
+        ((tmp_path / "missing.whl", new), "is not a file"),
+        ((old, make_sdist(tmp_path / "s", "cw-cli", "1.0.0")), "compare two wheels or two sdists"),
+        (("cw-cli==1.0.0", new, "--index-url", "http://127.0.0.1:9/simple/"), "cannot be reached"),
+    ]:
+        proc = run_cratewright("diff", *args)
+        assert proc.returncode == 1
+        (line,) = [line for line in proc.stderr.splitlines() if line.strip()][:1]
+        assert line.startswith("💥 error: ") and expected in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+def test_release_cli_refuses_a_project_that_does_not_open(tmp_path: Path) -> None:
+    proc = run_cratewright(
+        "release", "-m", tmp_path / "nowhere", "--repository-url", "http://127.0.0.1:9/",
+        "--rehearse-repository-url", "http://127.0.0.1:9/", "--step", "version",
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("❌ version: "), proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    insecure = run_cratewright("release", "--repository-url", "http://example.org/legacy/")
+    assert insecure.returncode == 1
+    assert insecure.stderr.startswith("💥 error: Refusing to upload: http://example.org/legacy/")

@@ -100,6 +100,7 @@ def run_release_command(args: argparse.Namespace, sink: EventSink) -> int:
         bump=args.bump,
         smoke_command=args.smoke,
         python=_rehearsal_python(args),
+        size_limit=int(args.max_file_size * 1024 * 1024),
         allow_insecure_http=args.allow_insecure_http,
         prompt=_terminal_prompt if interactive else None,
     )
@@ -150,6 +151,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add("--remember-smoke", action="store_true", help="remember --smoke for this project")
     add("--rehearse-python", help="interpreter of the rehearsal venv (default: the first -i)")
+    add(
+        "--max-file-size",
+        type=float,
+        default=100.0,
+        metavar="MIB",
+        help="the main index's largest accepted file in MiB (default: PyPI's 100)",
+    )
     add("-y", "--yes", action="store_true", help="promote without asking (for scripts and CI)")
     add("--allow-insecure-http", action="store_true", help="allow plain http:// indexes")
     add("--non-interactive", action="store_true", help="never prompt for credentials")

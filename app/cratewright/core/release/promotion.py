@@ -79,7 +79,7 @@ def promote_release(
             "promote",
             "failed",
             f"Upload to {repository.label} failed: {exc.message}",
-            exc.hint or "see the message",
+            exc.hint or "check the main index and its credential (`cratewright credentials set`)",
             tuple(plan.lines()),
         )
     served = {f.filename: f.sha256 for f in listed}

@@ -253,7 +253,8 @@ def rehearse_release(
             "rehearse",
             "failed",
             f"Upload to {rehearsal.label} failed: {exc.message}",
-            exc.hint or "see the message; nothing was promoted",
+            exc.hint
+            or "check the rehearsal index and its credential (`cratewright credentials set`)",
         )
     return install_and_smoke(
         files, rehearsal.simple_url, main.simple_url, smoke_command, python=python, sink=sink

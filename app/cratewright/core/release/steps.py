@@ -38,6 +38,16 @@ from cratewright.events import CancelToken, EventSink, Message, null_sink
 
 __all__ = ["ReleaseConfig", "ReleaseRun", "run_release", "run_step"]
 
+# What to do when a step fails with an error that carries no hint of its own.
+_DEFAULT_FIXES: dict[StepName, str] = {
+    "version": "check the project path, its Cargo.toml / pyproject.toml and the index URLs",
+    "build": "fix the build error above (`cratewright build --sdist` shows it on its own)",
+    "check": "fix the file the message names and build again",
+    "compare": "check the main index's URL and that it is reachable",
+    "rehearse": "check the rehearsal index and its credential (`cratewright credentials set`)",
+    "promote": "check the main index and its credential (`cratewright credentials set`)",
+}
+
 
 @dataclass(frozen=True)
 class ReleaseConfig:
@@ -285,7 +295,7 @@ def run_step(
         else:
             result = step_promote(run, confirm, sink=sink)
     except CratewrightError as exc:
-        result = StepResult(step, "failed", exc.message, exc.hint or "see the message")
+        result = StepResult(step, "failed", exc.message, exc.hint or _DEFAULT_FIXES[step])
     run.results[step] = result
     return result
 
