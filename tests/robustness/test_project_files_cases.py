@@ -248,3 +248,24 @@ def test_missing_license_file_stops_cli_build_before_cargo(tmp_path: Path) -> No
     assert code == 1
     assert "Compiling" not in err.getvalue()
     assert err.getvalue().strip().splitlines()[-1].startswith("💥 error: the license file")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["readme", "r" * 5000], "project.readme: the path is 5000 bytes long"),
+        (["license-files", ""], 'project.license-files[0]: expected a non-empty path, got ""'),
+    ],
+)
+def test_metadata_set_of_an_unusable_value_names_the_key_and_writes_nothing(
+    tmp_path: Path, argv: list[str], message: str
+) -> None:
+    root = _project(tmp_path / "p")
+    before = (root / "pyproject.toml").read_bytes()
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = cli.main(["metadata", "set", "-m", str(root), *argv])
+    assert code == 1
+    last = err.getvalue().strip().splitlines()[-1]
+    assert last.startswith("💥 error: ") and message in last, err.getvalue()
+    assert (root / "pyproject.toml").read_bytes() == before

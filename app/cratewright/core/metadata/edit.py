@@ -236,7 +236,9 @@ class MetadataSession:
         if "\r\n" in file.text and file.text.count("\r\n") == file.text.count("\n"):
             new_text = new_text.replace("\r\n", "\n").replace("\n", "\r\n")  # keep CRLF
         try:
-            actual = parse_toml_text(new_text, file.path)
+            # Only the TOML round trip is compared here ("other": no shape check); a value of
+            # the wrong shape is reported with its key path when the edited files are read.
+            actual = parse_toml_text(new_text, file.path, "other")
         except ProjectError:
             actual = None
         if actual != expected:
