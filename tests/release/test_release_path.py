@@ -217,32 +217,69 @@ def test_an_import_error_after_install_stops_at_the_rehearsal(
         fresh_rehearsal.stop()
 
 
-def test_a_linux_tag_and_a_broken_readme_stop_at_the_check(
-    indexes: Indexes, tmp_path: Path
-) -> None:
+def _release_failing_at_check(
+    indexes: Indexes, tmp_path: Path, *extra: str, readme: str | None = None
+) -> str:
+    """Release a fresh copy (bumped to 0.2.1) and return the check step's output."""
     crate = copy_crate(tmp_path)
-    pyproject = crate / "pyproject.toml"
-    pyproject.write_text(
-        pyproject.read_text().replace('readme = "README.md"', 'readme = "README.rst"')
-    )
-    (crate / "README.rst").write_text("Broken\n=====\n\n.. unknown-directive:: oops\n\n`unclosed\n")
+    if readme is not None:
+        pyproject = crate / "pyproject.toml"
+        pyproject.write_text(
+            pyproject.read_text().replace('readme = "README.md"', 'readme = "README.rst"')
+        )
+        (crate / "README.rst").write_text(readme)
     rehearsal_before = sorted(p.name for p in indexes.rehearsal.packages.iterdir())
     proc = cli(
         "release", "-m", crate, "-i", sys.executable, "-o", tmp_path / "dist", "--bump", "patch",
-        "--compatibility", "linux", "--repository-url", indexes.main.url,
+        *extra, "--repository-url", indexes.main.url,
         "--rehearse-repository-url", indexes.rehearsal.url, "--yes", env=indexes.env,
     )  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr
     steps = [line.split(":")[0] for line in proc.stdout.splitlines() if line[:1] in "✅⚠⏭❌"]
     assert steps == ["✅ version", "✅ build", "❌ check"], proc.stdout
-    check = proc.stdout.split("❌ check:", 1)[1]
-    assert re.search(
-        r"❌ platform tag: pyo3_mixed-0\.2\.1-cp3\d+-cp3\d+-linux_x86_64\.whl: .*linux_x86_64",
-        check,
-    )
-    assert "❌ readme: pyo3_mixed-0.2.1" in check and "PyPI would refuse it" in check
-    assert "fix: " in check
     assert sorted(p.name for p in indexes.rehearsal.packages.iterdir()) == rehearsal_before
+    return proc.stdout.split("❌ check:", 1)[1]
+
+
+def test_a_linux_tag_stops_at_the_check(indexes: Indexes, tmp_path: Path) -> None:
+    check = _release_failing_at_check(indexes, tmp_path, "--compatibility", "linux")
+    headline = check.splitlines()[0]
+    assert re.match(
+        r" platform tag: pyo3_mixed-0\.2\.1-cp3\d+-cp3\d+-linux_x86_64\.whl: .*linux_x86_64",
+        headline,
+    ), headline
+    assert "fix: build a manylinux or musllinux wheel" in check
+    assert "❌ readme" not in check
+    # the audit itself has nothing against a wheel that claims less than it meets
+    assert re.search(r"✅ audit: pyo3_mixed-0\.2\.1-.*linux_x86_64\.whl: meets manylinux_2_", check)
+
+
+def test_a_broken_readme_stops_at_the_check(indexes: Indexes, tmp_path: Path) -> None:
+    broken = "Broken\n=====\n\n.. unknown-directive:: oops\n\n`unclosed\n"
+    check = _release_failing_at_check(indexes, tmp_path, readme=broken)
+    headline = check.splitlines()[0]
+    assert headline.startswith(" readme: pyo3_mixed-0.2.1-"), headline
+    assert "has markup errors and PyPI would refuse it" in headline
+    assert "fix: fix the markup the message names" in check
+    assert "❌ platform tag" not in check
+
+
+def test_a_wheel_claiming_more_than_its_audit_fails_the_check(
+    released: Released, tmp_path: Path
+) -> None:
+    """0.2.0's real wheel (manylinux_2_34) renamed to claim manylinux_2_17."""
+    from cratewright.core.release import check_release
+    from cratewright.core.release.artifacts import record
+
+    (wheel,) = [p for p in released.old_files if p.name.endswith(".whl")]
+    claimed = tmp_path / re.sub(r"manylinux_2_\d+_x86_64", "manylinux_2_17_x86_64", wheel.name)
+    claimed.write_bytes(wheel.read_bytes())
+    result, verdicts = check_release(record("pyo3-mixed", "0.2.0", [claimed]))
+    assert result.state == "failed"
+    (audit,) = [v for v in verdicts if v.check == "audit"]
+    assert not audit.ok
+    assert audit.message.startswith("the file name claims manylinux_2_17_x86_64 but the native")
+    assert [v.check for v in verdicts if not v.ok] == ["audit"]
 
 
 def test_promote_alone_needs_the_rehearsed_bytes_and_a_yes(

@@ -110,25 +110,37 @@ def _audit_verdict(file: ReleaseFile) -> CheckVerdict | None:
     if report.policy == "none":
         return CheckVerdict("audit", name, True, "no native files")
     claimed = name[: -len(".whl")].split("-")[-1].split(".")
-    met = report.tag.split(".")
     if report.policy == "linux":
         return CheckVerdict(
-            "audit",
-            name,
-            False,
+            "audit", name, False,
             "the native files meet no manylinux or musllinux policy (linux only)",
-            "bundle the external libraries (`cratewright audit repair`) or build on an older "
+            "bundle the external libraries (`cratewright repair`) or build on an older "
             "system (`--zig` or a manylinux container)",
-        )
-    if not set(claimed) <= set(met) and not any(t in met for t in claimed):
+        )  # fmt: skip
+    floor = _policy_version(report.tag.split(".")[0])
+    over = [t for t in claimed if (v := _policy_version(t)) and floor and v[0] == floor[0]
+            and v[1] < floor[1]]  # fmt: skip
+    if over:
         return CheckVerdict(
-            "audit",
-            name,
-            False,
-            f"the file name claims {'.'.join(claimed)} but the native files meet only {report.tag}",
+            "audit", name, False,
+            f"the file name claims {over[0]} but the native files meet only {report.tag}",
             "build again without overriding the compatibility, or repair the wheel",
-        )
+        )  # fmt: skip
     return CheckVerdict("audit", name, True, f"meets {report.policy} ({report.tag})")
+
+
+_LEGACY = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
+
+
+def _policy_version(tag: str) -> tuple[str, tuple[int, int]] | None:
+    """(family, libc version) of a platform tag: ``manylinux_2_17_x86_64`` -> glibc 2.17."""
+    for legacy, version in _LEGACY.items():
+        if tag.startswith(legacy + "_"):
+            return "manylinux", version
+    match = re.match(r"^(manylinux|musllinux)_(\d+)_(\d+)_", tag)
+    if match is None:
+        return None  # linux_*, macOS, Windows: the platform tag check judges those
+    return match.group(1), (int(match.group(2)), int(match.group(3)))
 
 
 def _size_verdict(file: ReleaseFile, limit: int) -> CheckVerdict:
