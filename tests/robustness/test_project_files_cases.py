@@ -269,3 +269,12 @@ def test_metadata_set_of_an_unusable_value_names_the_key_and_writes_nothing(
     last = err.getvalue().strip().splitlines()[-1]
     assert last.startswith("💥 error: ") and message in last, err.getvalue()
     assert (root / "pyproject.toml").read_bytes() == before
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://example.com:99999/", "http://h:port/"])
+def test_a_malformed_project_url_is_a_problem_of_the_field(tmp_path: Path, url: str) -> None:
+    """Found by the net (8,000 examples): `urls = {x = "http://[::1"}` crashed the view."""
+    root = _project(tmp_path / "p", project=f'urls = {{Homepage = "{url}"}}')
+    code, text = _show(root)
+    assert code == 0, text
+    assert f"✗ urls: {url!r} is not a valid URL" in text, text

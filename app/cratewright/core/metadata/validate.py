@@ -332,7 +332,12 @@ def _urls(key: str, value: Mapping[str, str], origin: str, base: Path | None) ->
             problems.append(
                 _p(key, f"label {label!r} is longer than 32 characters", "shorten it", label)
             )
-        parsed = urlparse(url)
+        try:
+            parsed = urlparse(url)
+            parsed.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError as exc:  # "Invalid IPv6 URL", a port out of range
+            problems.append(_p(key, f"{url!r} is not a valid URL: {exc}", "fix the URL", label))
+            continue
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             problems.append(
                 _p(key, f"{url!r} is not an http(s) URL", "write e.g. https://example.com", label)
