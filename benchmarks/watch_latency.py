@@ -5,7 +5,8 @@ Latency: a copy of a test crate is developed into a fresh venv under ``develop -
 script then changes a function's return value and polls a fresh interpreter until it imports
 the new value (the poll itself is part of the figure). The peer is a plain incremental
 ``cargo build`` of the same change in a second copy of the crate (same profile, same
-interpreter; each side has a warm target dir of its own). Goal: watch latency at most cargo's time + 150 ms.
+interpreter; each side has a warm target dir of its own).
+Goal: watch latency at most cargo's time + 150 ms.
 
 Idle: the watch process's CPU time (itself and its children, from /proc) over ``--idle``
 seconds with nothing changing. Goal: under 1 % of one core.
