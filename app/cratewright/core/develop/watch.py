@@ -40,6 +40,7 @@ from cratewright.core.develop.watch_inputs import (
     is_noise,
     sources_from_dep_info,
 )
+from cratewright.core.wheel.zip_format import WheelCompression
 from cratewright.errors import BuildCancelled, CratewrightError, ToolMissingError
 from cratewright.events import (
     CancelToken,
@@ -208,7 +209,11 @@ class DevelopWatch:
     def _plan_for(self, result: DevelopResult) -> BuildPlan:
         if self._plan is None:
             out = Path(self._scratch.name) / "plan"
-            self._plan = plan_build(develop_options(self.options, result.environment, out))
+            options = develop_options(self.options, result.environment, out)
+            # The fast cycle's wheel never leaves this machine (its files are copied into
+            # place), so compressing a debug library (a third of a cycle) buys nothing.
+            options = replace(options, compression=WheelCompression(method="stored"))
+            self._plan = plan_build(options)
         return self._plan
 
     def _inputs_after(self, artifacts: list[CargoArtifact]) -> WatchInputs:
