@@ -124,6 +124,25 @@ def test_checklist_runs_every_step_and_promotion_asks_with_hashes(
     for server in (rehearsal, main):
         assert {p.name: sha256_of(p) for p in server.packages.iterdir()} == ours
 
+    # a build started alone can be cancelled: no half file, the record of the release kept
+    record = next((tmp_path / "dist").glob("release-pyo3-mixed-0.2.1.json")).read_text()
+    checklist.run_buttons["build"].click()
+    # (cached by cargo, this build takes a second or two: cancel at once)
+    assert checklist.cancel_button.isEnabled()
+    checklist.cancel_button.click()
+    qtbot.waitUntil(lambda: checklist.states["build"] != "running", timeout=120_000)
+    assert checklist.states["build"] == "failed", checklist.items["build"].text(2)
+    assert "cancelled" in checklist.items["build"].text(2).lower()
+    assert "run the step again when you are ready" in checklist.fix.text()
+    assert next((tmp_path / "dist").glob("release-pyo3-mixed-0.2.1.json")).read_text() == record
+    leftovers = [p.name for p in (tmp_path / "dist").iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+    assert {p.name: sha256_of(p) for p in built} == ours
+
+    checklist.run_buttons["build"].click()  # and run again: the same bytes (reproducible)
+    qtbot.waitUntil(lambda: checklist.states["build"] == "passed", timeout=300_000)
+    assert {p.name: sha256_of(p) for p in built} == ours
+
     # the version step alone now fails and says what to do
     checklist.run_buttons["version"].click()
     qtbot.waitUntil(lambda: checklist.states["version"] == "failed", timeout=60_000)

@@ -194,8 +194,13 @@ class ReleaseChecklist(QWidget):
         self.stop_button = QPushButton("Stop after this step", holder)
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop)
+        self.cancel_button = QPushButton("Cancel the build", holder)
+        self.cancel_button.setToolTip("Stop cargo now; no half wheel is left behind")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel_build)
         row.addWidget(self.run_all_button)
         row.addWidget(self.stop_button)
+        row.addWidget(self.cancel_button)
         row.addStretch(1)
         column.addLayout(row)
         return holder
@@ -280,6 +285,8 @@ class ReleaseChecklist(QWidget):
         for button in (*self.run_buttons.values(), self.run_all_button, self.bump_button):
             button.setEnabled(idle and has_project)
         self.stop_button.setEnabled(not idle and bool(self._queue))
+        # only a build can be stopped midway; an upload finishes its files (see the Upload tab)
+        self.cancel_button.setEnabled(self._task is not None and self.states["build"] == "running")
 
     def _show(self, result: StepResult) -> None:
         self.states[result.step] = result.state
@@ -339,6 +346,12 @@ class ReleaseChecklist(QWidget):
         """Finish the running step, start no other."""
         self._queue = []
         self._update_buttons()
+
+    def cancel_build(self) -> None:
+        """Stop the running build (the user asked: this button is the question)."""
+        if self._task is not None and self.states["build"] == "running":
+            self._queue = []
+            self._task.cancel()
 
     def _next(self) -> None:
         if not self._queue:

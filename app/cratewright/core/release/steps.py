@@ -33,7 +33,7 @@ from cratewright.core.release.version_bump import (
     bump_version,
     project_version,
 )
-from cratewright.errors import CratewrightError
+from cratewright.errors import BuildCancelled, CratewrightError
 from cratewright.events import CancelToken, EventSink, Message, null_sink
 
 __all__ = ["ReleaseConfig", "ReleaseRun", "run_release", "run_step"]
@@ -294,6 +294,8 @@ def run_step(
             result = step_rehearse(run, sink=sink)
         else:
             result = step_promote(run, confirm, sink=sink)
+    except BuildCancelled as exc:
+        result = StepResult(step, "failed", exc.message, "run the step again when you are ready")
     except CratewrightError as exc:
         result = StepResult(step, "failed", exc.message, exc.hint or _DEFAULT_FIXES[step])
     run.results[step] = result
