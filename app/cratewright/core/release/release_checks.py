@@ -59,7 +59,7 @@ def _metadata_verdicts(file: ReleaseFile) -> list[CheckVerdict]:
             "metadata",
             file.path.name,
             not other,
-            other[0] if other else "valid (twine's rules)",
+            other[0] if other else _valid(result.warnings),
             "correct the field in Cargo.toml or pyproject.toml and build again" if other else None,
         )
     )
@@ -89,6 +89,13 @@ def _metadata_verdicts(file: ReleaseFile) -> list[CheckVerdict]:
             )
         )
     return verdicts
+
+
+def _valid(warnings: tuple[str, ...]) -> str:
+    """The passing verdict, with twine's warnings (they do not stop an upload) named."""
+    if not warnings:
+        return "valid (twine's rules)"
+    return f"valid (twine's rules), but: {'; '.join(warnings)}"
 
 
 def _audit_verdict(file: ReleaseFile) -> CheckVerdict | None:
