@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QToolButton,
     QTreeWidget,
@@ -91,7 +92,15 @@ class SdistPanel(QWidget):
     # -- layout -------------------------------------------------------------------------------
 
     def _build_ui(self) -> None:
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)  # a short window scrolls the panel rather than squash it
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget(scroll)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(8)
         header = QHBoxLayout()
@@ -119,6 +128,7 @@ class SdistPanel(QWidget):
         header_view.setStretchLastSection(True)
         self.tree.setColumnWidth(0, 320)
         self.tree.setColumnWidth(1, 260)
+        self.tree.setMinimumHeight(120)
         layout.addWidget(self.tree, 3)
         layout.addWidget(self._actions_box())
         result_row = QHBoxLayout()
