@@ -52,15 +52,16 @@ def _package_name(project: Path) -> str:
     return tomllib.loads((project / manifest).read_text())["package"]["name"]
 
 
-def _build_from(folder: Path, crate: str, *, touch: bool) -> dict[str, bytes]:
+def _build_from(folder: Path, crate: str, *, touch: float) -> dict[str, bytes]:
     """Copy the crate into ``folder`` and build its wheel and sdist there: name -> bytes.
 
-    ``touch`` gives every copied file the current time, so cargo recompiles the local crates.
+    ``touch`` dates every copied file that many seconds ahead, so cargo recompiles the local
+    crates.
     """
     project = folder / crate
     shutil.copytree(TEST_CRATES / crate, project, ignore=shutil.ignore_patterns("target"))
     if touch:
-        now = time.time() + 2
+        now = time.time() + touch
         for path in project.rglob("*"):
             os.utime(path, (now, now))
     out = folder / "dist"
@@ -76,8 +77,11 @@ def _build_from(folder: Path, crate: str, *, touch: bool) -> dict[str, bytes]:
 @pytest.mark.parametrize("crate", CRATES)
 def test_two_folders_give_the_same_bytes_and_name_neither(crate: str, tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second-checkout" / "deeper"
-    a = _build_from(first, crate, touch=False)
-    b = _build_from(second, crate, touch=True)
+    # Both copies are touched so that each build compiles its own sources: copytree keeps the
+    # mtimes, and cargo would otherwise call a unit another test compiled into the shared
+    # target dir fresh and reuse it (seen in CI: the first folder got a stale library).
+    a = _build_from(first, crate, touch=2)
+    b = _build_from(second, crate, touch=4)
     assert sorted(a) == sorted(b)
     assert any(n.endswith(".whl") for n in a) and any(n.endswith(".tar.gz") for n in a)
     # a build reusing cargo output compiled in another checkout (this repository's, or any
