@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from cratewright.core.ci.emit import load_yaml
 from tests.ci_projects import make_project
 from tests.conftest import run_cratewright
@@ -73,3 +75,29 @@ def test_a_full_disk_leaves_no_half_workflow(tmp_path: Path) -> None:
         assert sorted(p.name for p in disk.iterdir()) == ["CI.yml", "filler"]
     finally:
         subprocess.run(["umount", str(disk)], check=False)
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n",
+     '[project]\nname = "x"\n', "- a\n- b\n", "\x00\x01binary"],
+    ids=["passwd-like", "toml", "yaml-list", "binary"],
+)  # fmt: skip
+def test_output_that_is_not_a_ci_file_is_never_replaced(tmp_path: Path, content: str) -> None:
+    project = make_project(tmp_path)
+    victim = tmp_path / "victim"
+    victim.write_bytes(content.encode("utf-8", "surrogateescape"))
+    proc = run_cratewright("generate-ci", "github", "-m", project, "-o", victim)
+    assert proc.returncode == 1, proc.stderr
+    assert "is not a CI file" in proc.stderr and "Traceback" not in proc.stderr
+    assert victim.read_bytes() == content.encode("utf-8", "surrogateescape")
+
+
+def test_an_existing_workflow_or_empty_file_is_replaced(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    for name, content in (("CI.yml", "on: push\njobs: {}\n"), ("empty.yml", "")):
+        target = tmp_path / name
+        target.write_text(content)
+        proc = run_cratewright("generate-ci", "github", "-m", project, "-o", target)
+        assert proc.returncode == 0, proc.stderr
+        assert "jobs:" in target.read_text() and "maturin-action" in target.read_text()

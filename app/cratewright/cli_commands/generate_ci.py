@@ -43,7 +43,7 @@ def run(args: argparse.Namespace, sink: EventSink) -> int:
         load_facts,
         render,
         resolve_for_project,
-        write_atomically,
+        write_ci_file,
     )
 
     manifest = Path(args.manifest_path) if args.manifest_path else None
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace, sink: EventSink) -> int:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        write_atomically(Path(args.output), text)
+        write_ci_file(Path(args.output), text)
         sink(Message("info", f"📝 Wrote {args.output}"))
     return 0
 

@@ -16,7 +16,7 @@ from cratewright.core.ci import (
     default_path,
     existing_workflows,
     unified_diff,
-    write_atomically,
+    write_ci_file,
 )
 from cratewright.errors import CratewrightError
 from cratewright.gui.release_views import WorkflowDiffDialog
@@ -77,7 +77,7 @@ class ReleaseWriting:
             self.status.setText(f"{label} was not written")
             return False
         try:
-            write_atomically(path, self._yaml)
+            write_ci_file(path, self._yaml)
         except CratewrightError as exc:
             self.status.setText(f"💥 {exc}")
             return False

@@ -11,6 +11,7 @@ from cratewright.core.ci.files import (
     existing_workflows,
     unified_diff,
     write_atomically,
+    write_ci_file,
 )
 from cratewright.core.ci.generate import (
     Provider,
@@ -51,4 +52,5 @@ __all__ = [
     "unified_diff",
     "validate",
     "write_atomically",
+    "write_ci_file",
 ]

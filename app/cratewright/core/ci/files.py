@@ -13,9 +13,18 @@ import os
 import tempfile
 from pathlib import Path
 
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
 from cratewright.errors import ConfigError
 
-__all__ = ["default_path", "existing_workflows", "unified_diff", "write_atomically"]
+__all__ = [
+    "default_path",
+    "existing_workflows",
+    "unified_diff",
+    "write_atomically",
+    "write_ci_file",
+]
 
 GITHUB_WORKFLOWS = Path(".github") / "workflows"
 
@@ -54,6 +63,35 @@ def unified_diff(path: Path, new_text: str, *, label: str | None = None) -> str:
         tofile=f"b/{name}",
     )
     return "".join(lines)
+
+
+def _refuse_non_ci_file(path: Path) -> None:
+    """Only a CI file (a YAML mapping) or an empty file is ever replaced.
+
+    ``-o`` names the file to replace, and a slip (``-o /etc/passwd``, ``-o pyproject.toml``)
+    must not destroy something else: maturin overwrites whatever it is given.
+    """
+    if not path.exists() and not path.is_symlink():
+        return
+    if not path.is_file():
+        raise ConfigError(f"Cannot write {path}: it exists and is not a regular file")
+    text = read_text(path)
+    unreadable = object()
+    try:
+        document = YAML(typ="safe").load(text) if text is not None else unreadable
+    except (YAMLError, ValueError, RecursionError):  # not YAML at all: not a CI file
+        document = unreadable
+    if document is not None and not isinstance(document, dict):  # None: only comments
+        raise ConfigError(
+            f"{path} exists and is not a CI file (not a YAML mapping); refusing to replace it",
+            hint="choose another output file, or remove that one first if you really mean it",
+        )
+
+
+def write_ci_file(path: Path, text: str) -> None:
+    """Write a generated CI file, replacing an existing file only when it is a CI file too."""
+    _refuse_non_ci_file(path)
+    write_atomically(path, text)
 
 
 def write_atomically(path: Path, text: str) -> None:
