@@ -294,3 +294,21 @@ def test_ctrl_c_stops_the_watch_and_every_process(tmp_path: Path, make_venv, sig
     time.sleep(0.5)
     assert _probe_processes("sleep 400.25") == []
     assert _probe_processes(str(crate)) == []
+
+
+def test_a_first_develop_that_fails_is_retried_when_the_error_is_fixed(
+    tmp_path: Path, make_venv
+) -> None:
+    crate = _copy("pyo3-pure", tmp_path)
+    lib = crate / "src" / "lib.rs"
+    _save(lib, "a + b\n", "a + \n")
+    venv = make_venv("watch-first-fails")
+    session = Session(crate, venv)
+    try:
+        first = session.wait_cycles(1)
+        assert first.result == "failed" and first.watched_files > 0, first.line()
+        _save(lib, "a + \n", "a + b + 5\n")
+        assert session.wait_cycles(2).result == "installed"
+        assert _value(venv, "import pyo3_pure; print(pyo3_pure.add(1, 2))") == "8"
+    finally:
+        session.close()

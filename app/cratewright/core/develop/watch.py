@@ -318,6 +318,8 @@ class DevelopWatch:
                 self._inputs = self._inputs_after(artifacts)
             except CratewrightError as exc:
                 error = error or exc
+        elif not self._inputs.manifests:  # the first develop failed: watch what we can see
+            self._inputs = _inputs_before_any_build(self.options)
         self._restart_watcher()
         self._queue_changed_since(started_ns)
         if error is not None:
@@ -435,6 +437,23 @@ def _rust_files(roots: Iterable[Path], exclude: list[Path]) -> Iterable[Path]:
         for path in root.rglob("*.rs"):
             if not any(path.is_relative_to(e) for e in exclude) and not is_noise(path, root):
                 yield path
+
+
+def _inputs_before_any_build(options: BuildOptions) -> WatchInputs:
+    """What to watch when not even one develop worked (a compile error, a broken manifest).
+
+    There is no plan and no dep-info yet: the project folder's manifests and every Rust file
+    under it stand in, so fixing the error starts the next cycle.
+    """
+    given = Path(options.manifest_path or options.cwd or Path.cwd())
+    if not given.is_absolute():
+        given = (options.cwd or Path.cwd()) / given
+    root = given if given.is_dir() else given.parent
+    names = ("Cargo.toml", "Cargo.lock", "pyproject.toml")
+    manifests = frozenset(root / name for name in names) | (
+        frozenset({given}) if given.is_file() else frozenset()
+    )
+    return WatchInputs(frozenset(_rust_files([root], [root / "target"])), manifests)
 
 
 def _python_roots(plan: BuildPlan) -> tuple[Path, ...]:
