@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QToolButton,
     QTreeWidget,
@@ -49,6 +48,7 @@ from cratewright.errors import CratewrightError
 from cratewright.events import Event, Message, OutputLine, Status
 from cratewright.gui.log_view import LogView
 from cratewright.gui.page import RunningJob
+from cratewright.gui.scrolling import scrolled_column
 from cratewright.gui.state import AppState
 from cratewright.gui.watch_panel import WatchPanel
 from cratewright.gui.workers import Task, run_task
@@ -92,15 +92,7 @@ class SdistPanel(QWidget):
     # -- layout -------------------------------------------------------------------------------
 
     def _build_ui(self) -> None:
-        outer = QVBoxLayout(self)  # a short window scrolls the panel rather than squash it
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget(scroll)
-        scroll.setWidget(body)
-        layout = QVBoxLayout(body)
+        layout = scrolled_column(self)  # scrolls, never squashes, on a short window
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(8)
         header = QHBoxLayout()

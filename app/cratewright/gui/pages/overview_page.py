@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from cratewright.core.metadata import ProjectOverview
 from cratewright.gui.page import Page
+from cratewright.gui.scrolling import scrolled_column
 from cratewright.gui.state import AppState
 
 __all__ = ["OverviewPage"]
@@ -66,15 +66,8 @@ class OverviewPage(Page):
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(state, parent)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget(scroll)
-        scroll.setWidget(body)
-        layout = QVBoxLayout(body)
+        layout = scrolled_column(self)  # scrolls, never squashes, on a short window
+        body = layout.parentWidget()
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(16)
 
