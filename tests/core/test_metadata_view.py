@@ -205,6 +205,20 @@ def test_file_changed_on_disk_is_not_overwritten(tmp_path: Path) -> None:
     assert not list(root.glob(".pyproject.toml.*"))  # no temp file left behind
 
 
+def test_stale_files_names_every_file_changed_on_disk_edited_or_not(tmp_path: Path) -> None:
+    root = _project(tmp_path, "", 'dynamic = ["version"]\n')
+    session = MetadataSession.open(root)
+    assert session.stale_files() == []
+    session.set_field("summary", "mine")  # an edit in the session is not a change on disk
+    assert session.stale_files() == []
+    cargo = root / "Cargo.toml"
+    cargo.write_text(cargo.read_text() + "# a bump elsewhere\n")
+    assert session.stale_files() == [cargo]
+    assert session.changed_on_disk() == []  # Save would not overwrite it: not edited here
+    assert session.save() == [root / "pyproject.toml"]
+    assert session.stale_files() == [cargo]  # written files are current, the other is not
+
+
 def test_snapshot_restore_is_undo(tmp_path: Path) -> None:
     root = _project(tmp_path, "", 'dynamic = ["version"]\n')
     session = MetadataSession.open(root)

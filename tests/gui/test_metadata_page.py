@@ -99,7 +99,7 @@ def test_edit_save_changes_one_line_and_reloads_state(
     assert (project / "pyproject.toml").read_text() == PYPROJECT  # nothing written yet
     asked = []
     page.confirm_save = lambda changes: asked.append(changes) or True
-    with qtbot.waitSignal(app_state.project_changed, timeout=30_000):
+    with qtbot.waitSignal(app_state.project_updated, timeout=30_000):
         assert page.save()
     (changes,) = asked
     assert '+description = "Edited from the GUI"  # keep me' in changes[0].diff()
@@ -226,7 +226,7 @@ def test_project_that_does_not_open_can_be_fixed_here(qtbot, app_state, project:
     assert "✗" in page.tabs.tabText(6)
     deps.set_cell(0, 0, "packaging>=21")
     page.confirm_save = lambda changes: True
-    with qtbot.waitSignal(app_state.project_changed, timeout=30_000):
+    with qtbot.waitSignal(app_state.project_updated, timeout=30_000):
         assert page.save()
     assert app_state.overview is not None
     assert app_state.overview.metadata.requires_dist == ["packaging>=21"]

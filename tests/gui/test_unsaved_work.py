@@ -158,7 +158,7 @@ def test_undo_history_survives_a_save(qtbot, crate: Path) -> None:
     page = window.metadata_page_if_built
     qtbot.keyClick(page.editors["description"], Qt.Key.Key_Return)
     assert page.undo_stack.count() == 1
-    with qtbot.waitSignal(window.state.project_changed, timeout=120_000):
+    with qtbot.waitSignal(window.state.project_updated, timeout=120_000):
         window.save_action.trigger()  # Edit ▸ Save (Ctrl+S)
     assert page.undo_stack.count() == 1 and page.undo_stack.canUndo()
     assert not page.has_pending_edits
@@ -183,7 +183,7 @@ def test_header_and_title_follow_a_saved_version(qtbot, crate: Path) -> None:
     editor.selectAll()
     qtbot.keyClicks(editor, "0.2.1")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    with qtbot.waitSignal(window.state.project_changed, timeout=120_000):
+    with qtbot.waitSignal(window.state.project_updated, timeout=120_000):
         assert page.save()
     assert window.windowTitle() == "pyo3-mixed 0.2.1 — cratewright"
     assert window.header.text().startswith("pyo3-mixed 0.2.1  ·  pyo3")

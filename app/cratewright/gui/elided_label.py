@@ -25,12 +25,19 @@ class ElidedLabel(QLabel):
     ) -> None:
         super().__init__(text, parent)
         self._mode = mode
+        self._detail = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setText(text)
 
     def setText(self, text: str) -> None:
         super().setText(text)
+        self._update_tooltip()
+
+    def set_detail(self, detail: str) -> None:
+        """A tooltip shown whether or not the text is elided (e.g. the full path of a ``~/``
+        one); empty: the whole text, only when it is elided."""
+        self._detail = detail
         self._update_tooltip()
 
     def is_elided(self) -> bool:
@@ -53,4 +60,4 @@ class ElidedLabel(QLabel):
         painter.drawText(rect, int(self.alignment()), shown)
 
     def _update_tooltip(self) -> None:
-        self.setToolTip(self.text() if self.is_elided() else "")
+        self.setToolTip(self._detail or (self.text() if self.is_elided() else ""))

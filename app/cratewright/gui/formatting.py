@@ -1,8 +1,31 @@
-"""Small text formatting shared by the pages (sizes, counts)."""
+"""Small text formatting shared by the pages (sizes, counts, paths)."""
 
 from __future__ import annotations
 
-__all__ = ["human_size"]
+import os
+from pathlib import Path
+
+__all__ = ["display_path", "human_size"]
+
+
+def display_path(path: Path | str) -> str:
+    """A path as desktop apps show it: ``~/…`` under the home folder, else unchanged.
+
+    Shorter on a narrow window, and the same on every machine (screenshots, bug reports);
+    the full path goes into the tooltip where it is shown.
+    """
+    try:
+        home = Path.home()
+    except RuntimeError:  # no home folder known
+        return str(path)
+    path = Path(path)
+    if not path.is_absolute() or home == Path(home.anchor):
+        return str(path)
+    try:
+        inside = path.relative_to(home)
+    except ValueError:
+        return str(path)
+    return "~" if inside == Path() else f"~{os.sep}{inside}"
 
 
 def human_size(size: int) -> str:

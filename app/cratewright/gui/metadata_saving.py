@@ -2,13 +2,13 @@
 
 A part of :class:`~cratewright.gui.pages.metadata_page.MetadataPage` (mixed into it). The core's
 ``MetadataSession`` holds the edited texts; this side asks before anything is discarded or
-overwritten, writes through the session and reloads the project afterwards.
+overwritten, writes through the session and has the shared state read the project again; when
+the files change on disk while edits are pending, it keeps them and asks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -16,12 +16,11 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
-from cratewright.core.metadata import FileChange, MetadataSession, ProjectOverview, load_overview
+from cratewright.core.metadata import FileChange, MetadataSession, ProjectOverview
 from cratewright.errors import CratewrightError, FileChangedError
 from cratewright.gui.diff_dialog import DiffDialog
 from cratewright.gui.metadata_commands import SetFieldCommand
 from cratewright.gui.metadata_widgets import TextEditor
-from cratewright.gui.workers import run_task
 
 
 def _normalised(value: Any) -> Any:
@@ -99,9 +98,9 @@ class MetadataSaving:
 
     def prepare_screenshot(self) -> None:
         """Wait for the files to be read so the forms show the project."""
-        for task in (self._task, self._reload_task):
-            if task is not None and task.running:
-                task.wait()
+        self.state.wait_reread()
+        if self._task is not None and self._task.running:
+            self._task.wait()
 
     # -- editing and saving ----------------------------------------------------------------
 
@@ -114,7 +113,7 @@ class MetadataSaving:
         self.undo_stack.push(SetFieldCommand(self, key, value))
 
     def save(self, *, reload: bool = True) -> bool:
-        """Show the diff, write the files, then reload the project for the other pages.
+        """Show the diff, write the files, then have the project read again for every page.
 
         Text still being typed is committed first (Save works without leaving the field).
         """
@@ -147,35 +146,36 @@ class MetadataSaving:
             self._show_message(str(exc), error=True)
             return False
         self._show_message("Saved " + ", ".join(c.path.name for c in changes), error=False)
+        self.disk_bar.hide()
         self._update_buttons()
-        if reload:
-            self._reload_project()
+        if reload:  # every page follows the saved files, through the shared state
+            self.state.files_written([c.path for c in changes])
         return True
 
-    def _reload_project(self) -> None:
-        path = self.state.project_path
-        if path is None and self.state.overview is not None:
-            path = self.state.overview.root
-        if path is None:
+    def project_updated(self, overview: ProjectOverview) -> None:
+        """The project was read again because its files changed (our Save, a version bump,
+        another program): follow the disk, but never drop pending edits without asking."""
+        session = self.session
+        if session is None:  # not read yet, or could not be read: read the files now
+            self.project_changed(overview)
             return
-        self._reload_task = run_task(
-            lambda sink, cancel: load_overview(path, sink=sink),
-            parent=self,
-            on_success=lambda overview: self._project_reloaded(path, overview),
-            on_failure=lambda error, trace: self._reload_failed(path, error, trace),
-        )
+        stale = session.stale_files()
+        if not stale:  # our own Save: the session is the disk (and its undo history stays)
+            self.disk_bar.hide()
+            self.refresh()
+        elif not self.has_pending_edits:  # nothing to lose: show the files as they are now
+            self.project_changed(overview)
+        else:
+            self.disk_bar.show_files(stale)
+            self.state.status.emit(
+                f"{', '.join(p.name for p in stale)} changed on disk; your unsaved metadata "
+                "edits are kept (see the Metadata page)"
+            )
 
-    def _project_reloaded(self, path: Path, overview: ProjectOverview) -> None:
-        self._keep_session_once = True
-        self.state.set_project(path, overview)
-
-    def _reload_failed(self, path: Path, error: BaseException, trace: str) -> None:
-        """The saved project no longer opens: tell the other pages, keep editing here."""
-        if not isinstance(error, CratewrightError):
-            self._failed(error, trace)
-            return
-        self.state.set_project(path, None)
-        self.state.status.emit(f"Project no longer opens: {error.message}")
+    def _discard_for_disk(self) -> None:
+        """The bar's Discard: drop the edits, show the files as they are on disk now."""
+        self.discard_edits()
+        self.project_changed(self.state.overview)
 
     def save_dialog(self, changes: Sequence[FileChange]) -> DiffDialog:
         """The dialog Save shows: the diff, and every file that changes (Cargo.lock too)."""

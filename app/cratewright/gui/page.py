@@ -34,9 +34,9 @@ class Page(QWidget):
 
     Subclasses set ``page_id`` (file name of its screenshot, e.g. "build") and ``title``
     (navigation label), build their widgets in ``__init__`` and override
-    :meth:`project_changed`. Long work goes through :func:`cratewright.gui.workers.run_task`,
-    never on the UI thread; a page that runs work the user would miss lists it in
-    :meth:`running_jobs`.
+    :meth:`project_changed` (and :meth:`project_updated` to keep results). Long work goes
+    through :func:`cratewright.gui.workers.run_task`, never on the UI thread; a page that
+    runs work the user would miss lists it in :meth:`running_jobs`.
     """
 
     page_id: ClassVar[str] = ""
@@ -47,9 +47,18 @@ class Page(QWidget):
         self.state = state
         self.setObjectName(f"page-{self.page_id}")
         state.project_changed.connect(self.project_changed)
+        state.project_updated.connect(self.project_updated)
 
     def project_changed(self, overview: ProjectOverview | None) -> None:
         """A project was opened or closed; refresh what the page shows."""
+
+    def project_updated(self, overview: ProjectOverview) -> None:
+        """The open project was read again (its files changed): show the new facts.
+
+        By default the page is refreshed as for a newly opened project; a page that holds
+        results or a log of this project overrides it to keep them.
+        """
+        self.project_changed(overview)
 
     def running_jobs(self) -> list[RunningJob]:
         """Builds, uploads, repairs... running now (closing the window would stop them)."""

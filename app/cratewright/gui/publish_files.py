@@ -121,6 +121,11 @@ class PublishFiles:
         self.result_label.setText("")
         self._say("")
 
+    def project_updated(self, overview: ProjectOverview) -> None:
+        """The same project read again: files added by hand and the last result stay (the
+        list follows ``artifacts_changed``, with older versions marked)."""
+        del overview
+
     def add_files(self) -> None:
         """Add wheels/sdists from disk (the file chooser is replaceable for tests)."""
         chosen = [p.resolve() for p in self.file_chooser(self) if p]

@@ -107,6 +107,7 @@ class ReleaseChecklist(QWidget):
         self.fix.setPalette(palette)
         layout.addWidget(self.fix)
         state.project_changed.connect(lambda _overview: self.reset())
+        state.project_updated.connect(lambda _overview: self._project_updated())
         self.reset()
 
     # -- widgets ----------------------------------------------------------------------------
@@ -222,6 +223,21 @@ class ReleaseChecklist(QWidget):
         self.smoke.setPlaceholderText(f"{default_smoke_command(module)}  (the default)")
         self._refresh_version()
         self._update_buttons()
+
+    def _project_updated(self) -> None:
+        """The project was read again (a Save, our Bump, another program): the results stay
+        while they are about the version on disk; another version starts the list again."""
+        if self._task is not None:
+            return  # the running step reads the files itself; its result says what it found
+        if self.run is not None and self.run.version is not None:
+            try:
+                now = project_version(self.state.project_path).python
+            except CratewrightError:
+                now = None
+            if now != self.run.version.python:
+                self.reset()
+                return
+        self._refresh_version()
 
     def _project_dir(self) -> Path:
         overview = self.state.overview
@@ -385,12 +401,16 @@ class ReleaseChecklist(QWidget):
         self._show(result)
         if result.step == "version":
             self._refresh_version()
-            bumped = [line for line in result.details if line.startswith("bumped ")]
-            if bumped:
-                # the other pages read the files again on Reload (F5); an automatic reload
-                # would drop the Metadata page's unsaved edits
-                self.state.status.emit(f"Version {bumped[0]} written; Reload (F5) shows it on "
-                                       "every page")  # fmt: skip
+            written = [Path(line[len("wrote "):]) for line in result.details
+                       if line.startswith("wrote ")]  # fmt: skip
+            if written:
+                # every page follows the new version (the Metadata page keeps unsaved edits
+                # and asks about them)
+                version = self.run.version if self.run is not None else None
+                names = ", ".join(p.name for p in written)
+                self.state.status.emit(f"Version {version.python if version else ''} written to "
+                                       f"{names}")  # fmt: skip
+                self.state.files_written(written)
         if not result.ok:
             self._queue = []
         self._next()

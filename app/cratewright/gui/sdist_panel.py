@@ -86,6 +86,7 @@ class SdistPanel(QWidget):
         self._generation = 0
         self._build_ui()
         state.project_changed.connect(self.project_changed)
+        state.project_updated.connect(self.project_updated)
         if state.overview is not None:
             self.project_changed(state.overview)
 
@@ -206,6 +207,12 @@ class SdistPanel(QWidget):
             self.patterns.clear()
             self._update_buttons()
             return
+        self.refresh()
+
+    def project_updated(self, overview: ProjectOverview) -> None:
+        """The same project read again: list its sdist's files again; the last result stays."""
+        self._overview = overview
+        self._update_buttons()
         self.refresh()
 
     def refresh(self) -> None:

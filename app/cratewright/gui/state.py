@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from cratewright.gui.settings import load_build_options, load_interpreters, save_interpreters
+from cratewright.gui.workers import Task, run_task
 
 if TYPE_CHECKING:  # the engine is imported by the project load, not by the first paint
     from cratewright.core.build import ExistingArtifact
     from cratewright.core.metadata import ProjectOverview
+    from cratewright.gui.project_files import ProjectFiles, Stamp
 
 __all__ = ["AppState"]
 
@@ -31,11 +33,17 @@ class AppState(QObject):
         artifacts_changed(): the wheels/sdist of the last build, or the project's files
             already in its out dir (:attr:`existing`), changed.
         status(str): a short message for the status bar.
+        project_updated(object): the open project was read again because its files changed
+            (a Save, a version bump, an edit in another program): the same project, so
+            selections, results and logs stay; every page shows the new reading.
+        read_error_changed(): :attr:`read_error` was set or cleared.
         navigate(str): a page asks the window to show another page (by page_id).
         watching_changed(bool): a "Rebuild on save" watch started or ended.
     """
 
     project_changed = Signal(object)
+    project_updated = Signal(object)
+    read_error_changed = Signal()
     selection_changed = Signal()
     artifacts_changed = Signal()
     status = Signal(str)
@@ -54,6 +62,12 @@ class AppState(QObject):
         #: True while a "Rebuild on save" watch runs (the title says so).
         self.watching = False
         self._existing: tuple[ExistingArtifact, ...] | None = ()
+        #: Why the files on disk no longer read (pages show the last good reading), or None.
+        self.read_error: str | None = None
+        self._files: ProjectFiles | None = None  # made with the first project
+        self._reread: Task | None = None
+        self._reread_again = False
+        self._generation = 0  # a reading of a project no longer open is dropped
 
     def set_watching(self, watching: bool) -> None:
         """A watch session started or ended."""
@@ -98,9 +112,13 @@ class AppState(QObject):
         self.overview = overview
         self.wheels = ()
         self.sdist = None
+        self._set_read_error(None)
+        self._generation += 1
+        self._reread_again = False
         # each project has its own ticked interpreters (not the previous project's)
         self.interpreters = load_interpreters(overview.root) if overview is not None else ()
         self._forget_existing()
+        self._watch(overview)
         self.project_changed.emit(overview)
         self.selection_changed.emit()
         self.artifacts_changed.emit()
@@ -125,3 +143,106 @@ class AppState(QObject):
         self.sdist = sdist
         self._forget_existing()
         self.artifacts_changed.emit()
+
+    # -- following the files on disk ---------------------------------------------------------
+
+    @property
+    def files(self) -> ProjectFiles:
+        """The open project's manifests and their watch (made on first use)."""
+        if self._files is None:
+            from cratewright.gui.project_files import ProjectFiles
+
+            self._files = ProjectFiles(self)
+            self._files.changed_on_disk.connect(self.reread)
+        return self._files
+
+    def _watch(self, overview: ProjectOverview | None) -> None:
+        if overview is None:
+            if self._files is not None:
+                self._files.stop()
+            return
+        from cratewright.gui.project_files import manifest_paths
+
+        self.files.watch(manifest_paths(overview))
+
+    def files_written(self, paths: tuple[Path, ...] | list[Path] = ()) -> None:
+        """This app wrote the open project's files (a Save, a version bump): read it again
+        now, so every page shows what is on disk (not only the page that wrote)."""
+        del paths  # which files does not matter: the whole project is read again
+        self.reread()
+
+    @property
+    def rereading(self) -> bool:
+        """True while the open project is being read again."""
+        return self._reread is not None
+
+    def wait_reread(self, timeout_ms: int = 120_000) -> None:
+        """Block until a reading in progress is shown (tests, screenshots)."""
+        while self._reread is not None and self._reread.running:
+            self._reread.wait(timeout_ms)
+
+    def reread(self) -> None:
+        """Read the open project again in the background; pages get ``project_updated``.
+
+        One reading at a time: a change seen while one runs starts another when it ends
+        (only if the files differ from what that reading saw).
+        """
+        path = self.project_path
+        if path is None:
+            return
+        if self._reread is not None:
+            self._reread_again = True
+            return
+        self._reread_again = False
+        files = self.files
+        seen = files.snapshot()
+        generation = self._generation
+
+        def load(sink, cancel):  # type: ignore[no-untyped-def]
+            from cratewright.core.metadata import load_overview
+
+            return load_overview(path, sink=sink)
+
+        self._reread = run_task(
+            load,
+            parent=self,
+            on_success=lambda overview: self._reread_done(generation, seen, overview, None),
+            on_failure=lambda error, _trace: self._reread_done(generation, seen, None, error),
+        )
+
+    def _reread_done(
+        self,
+        generation: int,
+        seen: dict[Path, Stamp],
+        overview: ProjectOverview | None,
+        error: BaseException | None,
+    ) -> None:
+        self._reread = None
+        if generation != self._generation:
+            return  # another project was opened meanwhile
+        files = self.files
+        files.remember(seen)
+        if overview is not None:
+            self.update_project(overview)
+        else:
+            from cratewright.errors import CratewrightError
+
+            message = error.message if isinstance(error, CratewrightError) else str(error)
+            self._set_read_error(message)
+            self.status.emit(f"💥 The project's files no longer read: {message}")
+        if self._reread_again or files.changed():
+            self._reread_again = False
+            self.reread()
+
+    def update_project(self, overview: ProjectOverview) -> None:
+        """The open project, read again: the same project (results stay), its new facts."""
+        self.overview = overview
+        self._set_read_error(None)
+        self._forget_existing()  # the version may have changed: other files are current now
+        self.project_updated.emit(overview)
+        self.artifacts_changed.emit()
+
+    def _set_read_error(self, message: str | None) -> None:
+        if message != self.read_error:
+            self.read_error = message
+            self.read_error_changed.emit()

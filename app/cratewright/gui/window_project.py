@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
 )
 
+from cratewright.gui.formatting import display_path
 from cratewright.gui.page_list import PAGES
 from cratewright.gui.settings import add_recent_project, recent_projects
 from cratewright.gui.workers import run_task
@@ -144,10 +145,13 @@ class WindowProject:
         if overview is None:
             self.header.setText("")
         else:
+            text = f"{overview.name} {overview.version}  ·  {overview.bindings.label}  ·  "
+            error = self.state.read_error
+            # the files no longer read: the pages show the last good reading, and say so
             self.header.setText(
-                f"{overview.name} {overview.version}  ·  {overview.bindings.label}  ·  "
-                f"{overview.root}"
+                f"{text}⚠ {error}" if error else f"{text}{display_path(overview.root)}"
             )
+            self.header.set_detail(error or str(overview.root))
         self._update_title()
         self._update_actions()
 

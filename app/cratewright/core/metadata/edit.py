@@ -287,6 +287,11 @@ class MetadataSession:
         """Edited files that somebody else changed since we read them."""
         return [f.path for f in self.files.values() if f.changed and _digest(f.path) != f.digest]
 
+    def stale_files(self) -> list[Path]:
+        """Files (edited or not) whose bytes on disk are no longer the ones read: the view
+        shows an older state of the project than the disk holds."""
+        return [f.path for f in self.files.values() if _digest(f.path) != f.digest]
+
     def save(self, *, overwrite: bool = False) -> list[Path]:
         """Write every changed file atomically; returns the files written.
 

@@ -383,6 +383,11 @@ class AuditPage(Page):
             self._selection_changed()
         self.wait()
 
+    def project_updated(self, overview: Any) -> None:
+        """The same project read again: the opened wheels stay (the list follows
+        ``artifacts_changed``, with older versions marked)."""
+        del overview
+
     def project_changed(self, overview: Any) -> None:
         """A new project clears the opened wheels (AppState clears the built ones)."""
         del overview

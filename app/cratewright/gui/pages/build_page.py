@@ -107,10 +107,8 @@ class BuildPage(Page):
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_build)
         self.progress = QProgressBar(self)
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
         self.progress.setFormat("%v/%m units")
-        self.progress.setTextVisible(False)  # no "0/1 units" before cargo counted anything
+        self._reset_progress()  # no "0/1 units" before cargo counted anything
         self.elapsed = QLabel("", self)
         self.elapsed.setMinimumWidth(60)
         actions.addWidget(self.build_button)
@@ -182,10 +180,14 @@ class BuildPage(Page):
         self.elapsed.clear()  # not the previous project's build time
         self._clock.invalidate()
         self.status_line.setText("Ready." if overview else "No project open.")
-        if overview is None:
-            return
-        self.diagnostics.set_root(overview.cargo_metadata.workspace_root)
-        self.form.load(overview, load_build_options(overview.root))
+        if overview is not None:
+            self.project_updated(overview)
+
+    def project_updated(self, overview: ProjectOverview) -> None:
+        """The same project read again (a Save, a bump): new options, the log stays."""
+        if not self.building:  # a running build read the files when it started
+            self.diagnostics.set_root(overview.cargo_metadata.workspace_root)
+            self.form.load(overview, load_build_options(overview.root))
 
     def _reset_progress(self) -> None:
         self.progress.setRange(0, 1)

@@ -328,6 +328,13 @@ class InterpretersPage(InterpreterTable, TargetChoice, Page):
         self._update_preview()
         self.refresh()
 
+    def project_updated(self, overview: ProjectOverview) -> None:
+        """The same project read again: judge the rows against its Requires-Python and name
+        the wheels with its version; the interpreters found stay (no new search)."""
+        del overview
+        self._fill_table()
+        self._update_preview()
+
     def prepare_screenshot(self) -> None:
         """Wait for the background search so the render shows real rows."""
         if self._task is None:

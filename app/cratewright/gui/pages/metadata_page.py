@@ -37,6 +37,7 @@ from cratewright.core.metadata import (
 )
 from cratewright.errors import CratewrightError, FileChangedError
 from cratewright.gui.classifier_picker import ClassifierPicker
+from cratewright.gui.disk_change_bar import DiskChangeBar
 from cratewright.gui.metadata_saving import MetadataSaving
 from cratewright.gui.metadata_widgets import (
     FieldFrame,
@@ -105,10 +106,8 @@ class MetadataPage(MetadataSaving, Page):
         self.undo_stack = QUndoStack(self)
         self.frames: dict[str, FieldFrame] = {}
         self._task: Task | None = None
-        self._reload_task: Task | None = None
         self._pending = False
         self._generation = 0
-        self._keep_session_once = False  # the project reload after our own Save
         #: Asked before writing; return True to save. Tests replace it (no modal dialogs).
         self.confirm_save: Callable[[Sequence[FileChange]], bool] = self._ask_save
         #: Asked when a file changed on disk; True overwrites it. Tests replace it.
@@ -134,6 +133,8 @@ class MetadataPage(MetadataSaving, Page):
         self.files_label.setWordWrap(True)
         self.summary_label = QLabel(self)
         self.summary_label.setWordWrap(True)
+        self.disk_bar = DiskChangeBar(self)
+        self.disk_bar.discard.connect(self._discard_for_disk)
         self.undo_button = QPushButton("Undo", self)
         self.redo_button = QPushButton("Redo", self)
         self.reload_button = QPushButton("Re-read files", self)
@@ -218,6 +219,7 @@ class MetadataPage(MetadataSaving, Page):
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addWidget(self.summary_label)
+        layout.addWidget(self.disk_bar)
         layout.addWidget(self.tabs, 1)
         self._update_buttons()
 
@@ -226,14 +228,11 @@ class MetadataPage(MetadataSaving, Page):
     def project_changed(self, overview: ProjectOverview | None) -> None:
         """Open the metadata files of the new project (off the UI thread).
 
-        The reload that follows our own Save keeps the session and its undo history, so
-        undo after Save proposes a new edit instead of being forgotten.
+        Edits are never pending here: the window asks before another project opens. A
+        reading of the same project after a Save keeps the session and its undo history
+        (:meth:`project_updated`).
         """
-        if self._keep_session_once and self.session is not None and overview is not None:
-            self._keep_session_once = False
-            self.refresh()
-            return
-        self._keep_session_once = False
+        self.disk_bar.hide()
         self.session = None
         self.view = None
         self.undo_stack.clear()

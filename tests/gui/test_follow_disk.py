@@ -1,0 +1,225 @@
+"""One truth after any write: every page follows the project's files on disk.
+
+A version bump on the Release checklist, a Save on the Metadata page and an edit made in
+another program all end in the same place: AppState reads the project again and every page
+(window title, header strip, Overview, Interpreters, Build, Audit, Publish, Metadata) shows
+the new reading, while results and logs of the same project stay. Unsaved metadata edits are
+never dropped when the files change under them: the page keeps them and asks.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from cratewright.gui.formatting import display_path
+from cratewright.gui.main_window import MainWindow
+from cratewright.gui.project_files import ProjectFiles
+from cratewright.gui.settings import save_build_options
+from tests.conftest import TEST_CRATES
+from tests.gui.test_main_window import open_in_window
+from tests.publish.fixtures import make_wheel, start_pypi_server
+
+
+@pytest.fixture
+def crate(tmp_path: Path) -> Path:
+    """A copy of pyo3-mixed (0.2.0, with its Cargo.lock) whose out dir holds a 0.2.0 wheel."""
+    copy = tmp_path / "pyo3-mixed"
+    shutil.copytree(TEST_CRATES / "pyo3-mixed", copy, ignore=shutil.ignore_patterns("target"))
+    out = tmp_path / "wheels"
+    make_wheel(out, "pyo3-mixed", "0.2.0")
+    save_build_options(copy, {"out": str(out)})
+    return copy
+
+
+@pytest.fixture
+def servers(tmp_path: Path):
+    """Two real, empty pypiservers: the version step asks both whether the version is new."""
+    rehearsal = start_pypi_server(tmp_path / "rehearsal")
+    main = start_pypi_server(tmp_path / "main")
+    try:
+        yield rehearsal, main
+    finally:
+        rehearsal.stop()
+        main.stop()
+
+
+def _replace_atomically(path: Path, text: str) -> None:
+    """Write as editors and git do: a new file renamed over the old one."""
+    scratch = path.with_name(path.name + ".tmp")
+    scratch.write_text(text)
+    scratch.replace(path)
+
+
+def _audit_list(window: MainWindow) -> list[str]:
+    wheels = window.pages["audit"].wheels
+    return [wheels.itemText(i) for i in range(wheels.count())]
+
+
+def _shows_version(window: MainWindow, version: str) -> bool:
+    return window.windowTitle() == f"pyo3-mixed {version} — cratewright"
+
+
+def test_a_bump_on_the_release_checklist_reaches_every_page(qtbot, crate: Path, servers) -> None:
+    rehearsal, main = servers
+    window = open_in_window(qtbot, crate)
+    pages = window.pages  # every page built, as after a user visited them all
+    build = window.build_page
+    build.log.append_lines(["a log line of this project's last build"])
+    build.log.flush()
+    interpreters = pages["interpreters"]
+    interpreters.prepare_screenshot()  # its search done, so the wheel preview has rows
+    assert _audit_list(window) == ["pyo3_mixed-0.2.0-py3-none-any.whl"]
+    assert [p.name for p in pages["publish"].files] == ["pyo3_mixed-0.2.0-py3-none-any.whl"]
+    window.show_page("publish")
+    publish = pages["publish"]
+    publish.tabs.setCurrentWidget(publish.release)
+    checklist = publish.release
+    checklist.rehearsal_choice.setCurrentText(rehearsal.url)
+    checklist.main_choice.setCurrentText(main.url)
+    checklist.bump_choice.setCurrentText("minor")
+
+    # the app's own write is announced; the file watcher (tested below) is kept out of it
+    window.state.files._watcher.blockSignals(True)
+    qtbot.mouseClick(checklist.bump_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _shows_version(window, "0.3.0"), timeout=60_000)
+    window.state.wait_reread()
+
+    assert 'version = "0.3.0"' in (crate / "Cargo.toml").read_text()
+    assert window.header.text().startswith("pyo3-mixed 0.3.0  ·  pyo3")
+    assert pages["overview"].heading.text() == "pyo3-mixed 0.3.0"
+    preview = [
+        interpreters.preview_list.item(i).text() for i in range(interpreters.preview_list.count())
+    ]
+    assert preview and all(name.startswith("pyo3_mixed-0.3.0-") for name in preview), preview
+    metadata = pages["metadata"]
+    metadata.prepare_screenshot()
+    assert metadata.editors["version"].text() == "0.3.0"
+    assert not metadata.has_pending_edits
+    # the 0.2.0 wheel is now an older version: Audit marks it, Publish no longer offers it
+    assert _audit_list(window) == ["pyo3_mixed-0.2.0-py3-none-any.whl  (older version 0.2.0)"]
+    assert pages["publish"].files == []
+    # the same project, read again: the checklist's result and the build log stay
+    assert checklist.states["version"] == "passed"
+    assert checklist.version_label.text().startswith("pyo3-mixed 0.3.0")
+    assert "a log line of this project's last build" in build.log.plain_text()
+    assert "0.3.0 written to Cargo.toml, Cargo.lock" in window.statusBar().currentMessage()
+
+
+def test_an_edit_in_another_program_is_followed(qtbot, crate: Path) -> None:
+    window = open_in_window(qtbot, crate)
+    overview = window.pages["overview"]
+    cargo = crate / "Cargo.toml"
+    _replace_atomically(cargo, cargo.read_text().replace('version = "0.2.0"', 'version = "0.4.0"'))
+    # the file watcher notices, nothing was clicked
+    qtbot.waitUntil(lambda: _shows_version(window, "0.4.0"), timeout=60_000)
+    window.state.wait_reread()
+    assert overview.heading.text() == "pyo3-mixed 0.4.0"
+    assert window.header.text().startswith("pyo3-mixed 0.4.0")
+
+    # a file that no longer reads: the pages keep the last good reading and the header says so
+    good = cargo.read_text()
+    _replace_atomically(cargo, good + "[broken\n")
+    qtbot.waitUntil(lambda: window.state.read_error is not None, timeout=60_000)
+    assert "⚠" in window.header.text() and "Cargo.toml" in window.header.text()
+    assert overview.heading.text() == "pyo3-mixed 0.4.0"
+    assert window.content.currentWidget() is window._workspace  # not the error panel
+    _replace_atomically(cargo, good.replace('version = "0.4.0"', 'version = "0.4.1"'))
+    qtbot.waitUntil(lambda: _shows_version(window, "0.4.1"), timeout=60_000)
+    window.state.wait_reread()
+    assert window.state.read_error is None
+    assert "⚠" not in window.header.text()
+
+
+def _type(qtbot, editor, text: str) -> None:
+    editor.setFocus()
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def test_unsaved_edits_survive_a_change_on_disk_and_the_user_is_asked(qtbot, crate: Path) -> None:
+    window = open_in_window(qtbot, crate)
+    window.show_page("metadata")
+    page = window.metadata_page_if_built
+    page.prepare_screenshot()
+    page.confirm_save = lambda changes: True
+    _type(qtbot, page.editors["description"], "My unsaved summary")
+    assert page.has_pending_edits and page.disk_bar.isHidden()
+
+    cargo = crate / "Cargo.toml"
+    _replace_atomically(cargo, cargo.read_text().replace('version = "0.2.0"', 'version = "0.5.0"'))
+    qtbot.waitUntil(
+        lambda: window.windowTitle() == "*pyo3-mixed 0.5.0 — cratewright", timeout=60_000
+    )
+    window.state.wait_reread()
+    # the other pages follow the disk; the edit is still here, and the bar asks about it
+    assert window.pages["overview"].heading.text() == "pyo3-mixed 0.5.0"
+    assert page.editors["description"].text() == "My unsaved summary"
+    assert page.has_pending_edits
+    assert page.disk_bar.isVisible()
+    assert "Cargo.toml changed on disk" in page.disk_bar.message.text()
+
+    # Keep: Save writes the edit (the newer Cargo.toml is not touched), then the forms follow
+    page.disk_bar.keep_button.click()
+    assert page.disk_bar.isHidden()
+    with qtbot.waitSignal(window.state.project_updated, timeout=60_000):
+        assert page.save()
+    page.prepare_screenshot()
+    assert 'version = "0.5.0"' in cargo.read_text()
+    assert 'description = "My unsaved summary"' in (crate / "pyproject.toml").read_text()
+    assert page.editors["version"].text() == "0.5.0"
+    assert window.pages["overview"].summary.text() == "My unsaved summary"
+    assert not page.has_pending_edits
+
+
+def test_discard_on_the_bar_shows_the_files_as_they_are_now(qtbot, crate: Path) -> None:
+    window = open_in_window(qtbot, crate)
+    window.show_page("metadata")
+    page = window.metadata_page_if_built
+    page.prepare_screenshot()
+    _type(qtbot, page.editors["description"], "Mine")
+    pyproject = crate / "pyproject.toml"
+    theirs = pyproject.read_text().replace("[project]\n", '[project]\ndescription = "Theirs"\n')
+    _replace_atomically(pyproject, theirs)
+    qtbot.waitUntil(page.disk_bar.isVisible, timeout=60_000)
+    assert page.editors["description"].text() == "Mine"
+    page.disk_bar.discard_button.click()
+    page.prepare_screenshot()
+    assert not page.has_pending_edits
+    assert page.editors["description"].text() == "Theirs"
+    assert pyproject.read_text() == theirs  # nothing was written
+    assert window.windowTitle() == "pyo3-mixed 0.2.0 — cratewright"
+
+
+def test_coming_back_to_the_app_looks_at_the_files(qtbot, tmp_path: Path) -> None:
+    manifest = tmp_path / "Cargo.toml"
+    manifest.write_text("[package]\n")
+    files = ProjectFiles()
+    files.watch([manifest])
+    files._watcher.blockSignals(True)  # only the activation may notice here
+    assert files.changed() == []
+    manifest.write_text("[package]\nname = 'x'\n")
+    app = QGuiApplication.instance()
+    with qtbot.waitSignal(files.changed_on_disk, timeout=5_000):
+        app.applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
+    assert files.changed() == [manifest]
+    files.remember(files.snapshot())
+    with qtbot.assertNotEmitted(files.changed_on_disk):
+        app.applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
+
+
+def test_paths_under_home_are_shown_with_a_tilde(monkeypatch, tmp_path: Path) -> None:
+    home = tmp_path / "home" / "ada"
+    monkeypatch.setenv("HOME", str(home))
+    assert display_path(home / ".pyenv" / "versions" / "3.12.1" / "bin" / "python3") == (
+        "~/.pyenv/versions/3.12.1/bin/python3"
+    )
+    assert display_path(home) == "~"
+    assert display_path(tmp_path / "home" / "adam" / "x") == str(tmp_path / "home/adam/x")
+    assert display_path("/usr/bin/python3") == "/usr/bin/python3"
+    assert display_path("relative/python") == "relative/python"
