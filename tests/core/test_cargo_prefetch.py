@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -37,3 +38,24 @@ def test_a_failed_prefetch_falls_back_to_the_normal_error(tmp_path: Path) -> Non
 
 def test_nothing_to_prefetch_without_a_manifest(tmp_path: Path) -> None:
     assert not prefetch_metadata(tmp_path / "Cargo.toml")
+
+
+def test_a_folder_name_with_spaces_and_quotes_is_entered_as_is(tmp_path: Path) -> None:
+    crate = tmp_path / "with space" / 'it\'s "here" $HOME'
+    shutil.copytree(TEST_CRATES / "hello-bin", crate)
+    manifest = crate / "Cargo.toml"
+    normal = load_cargo_metadata(manifest)
+    assert prefetch_metadata(manifest)
+    early = load_cargo_metadata(manifest)
+    assert tuple(metadata_args(manifest)) not in prefetch._STARTED, "taken by the load"
+    assert early.raw == normal.raw
+
+
+def test_a_second_prefetch_replaces_the_first_and_leaves_no_process(tmp_path: Path) -> None:
+    manifest = TEST_CRATES / "hello-bin" / "Cargo.toml"
+    assert prefetch_metadata(manifest)
+    first = prefetch._STARTED[tuple(metadata_args(manifest))].pid
+    assert prefetch_metadata(manifest)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(first, os.WNOHANG)  # already reaped: not a zombie, not running
+    assert take_prefetched(metadata_args(manifest)) is not None

@@ -93,6 +93,10 @@ def create_application(argv: Sequence[str] = ()) -> QApplication:
     sets only spacing, never colours.
     """
     from PySide6.QtCore import QCoreApplication
+
+    from cratewright.gui.pyside_import_hook import install_fast_pyside_check
+
+    install_fast_pyside_check()  # before the app's own modules are imported
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 

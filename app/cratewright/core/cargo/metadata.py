@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from cratewright.core.cargo.prefetch import metadata_args, take_prefetched
-from cratewright.core.cargo.runner import run_cargo_capture
 from cratewright.core.cargo.tree import BINDINGS_CRATES, ScopedFeatures, scoped_features
 from cratewright.errors import CargoError
 
@@ -209,9 +208,13 @@ def load_cargo_metadata(
     """
     args = metadata_args(manifest, cargo_flags)
     # a call the desktop app started early (before importing the engine) is used as is
-    output = (take_prefetched(args) if env is None else None) or run_cargo_capture(
-        args, cwd=manifest.parent, env=env
-    )
+    output = take_prefetched(args) if env is None else None
+    if output is None:
+        # the runner (subprocess, threads, cargo's message types) is imported only when
+        # needed: the app's start-up takes the prefetched answer and never needs it
+        from cratewright.core.cargo.runner import run_cargo_capture
+
+        output = run_cargo_capture(args, cwd=manifest.parent, env=env)
     try:
         raw = json.loads(output)
     except json.JSONDecodeError as exc:

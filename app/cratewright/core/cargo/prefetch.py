@@ -11,17 +11,35 @@ failure, other arguments) falls back to the normal call, which reports errors as
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
+import select
+import signal
 import threading
+import time
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 
 __all__ = ["metadata_args", "prefetch_metadata", "take_prefetched"]
 
 _LOCK = threading.Lock()
-_STARTED: dict[tuple[str, ...], subprocess.Popen[bytes]] = {}
 _QUIET = {"CARGO_TERM_COLOR": "never", "CARGO_TERM_PROGRESS_WHEN": "never"}
+# ``os.posix_spawn`` has no working directory; a POSIX shell enters it (physically, as
+# ``Popen(cwd=...)`` would) and replaces itself with cargo. ``subprocess`` and ``shutil``
+# are not imported: this runs before anything else at the app's start.
+_ENTER_AND_RUN = 'cd -P -- "$0" && exec "$@"'
+
+
+class _Started:
+    """A prefetch running: the shell's pid (cargo's, after ``exec``) and its stdout pipe."""
+
+    __slots__ = ("pid", "stdout")
+
+    def __init__(self, pid: int, stdout: int) -> None:
+        self.pid = pid
+        self.stdout = stdout
+
+
+_STARTED: dict[tuple[str, ...], _Started] = {}
 
 
 def metadata_args(manifest: Path, cargo_flags: Sequence[str] = ()) -> list[str]:
@@ -29,41 +47,56 @@ def metadata_args(manifest: Path, cargo_flags: Sequence[str] = ()) -> list[str]:
     return ["metadata", "--format-version", "1", "--manifest-path", str(manifest), *cargo_flags]
 
 
+def _on_path(name: str) -> str | None:
+    """What ``shutil.which`` finds (without importing shutil, see above)."""
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        candidate = Path(folder or ".") / name
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return None
+
+
 def _cargo() -> str | None:
     explicit = os.environ.get("CARGO")
     if explicit:
         return explicit if os.access(explicit, os.X_OK) else None
-    found = shutil.which("cargo")
-    if found:
-        return found
-    fallback = Path.home() / ".cargo" / "bin" / "cargo"
-    return str(fallback) if os.access(fallback, os.X_OK) else None
+    return _on_path("cargo")
 
 
 def prefetch_metadata(manifest: Path) -> bool:
-    """Start ``cargo metadata`` for ``manifest`` now; False when it cannot be started."""
+    """Start ``cargo metadata`` for ``manifest`` now; False when it cannot be started.
+
+    Only when ``cargo`` is found as the normal call finds it (``$CARGO`` or PATH): the
+    normal call puts ``~/.cargo/bin`` on PATH first, so anything else is left to it.
+    """
     cargo = _cargo()
-    if cargo is None or not manifest.is_file():
+    shell = _on_path("sh") or "/bin/sh"
+    if cargo is None or not manifest.is_file() or not os.access(shell, os.X_OK):
         return False  # the normal call explains what is missing
-    if not os.environ.get("CARGO") and shutil.which("cargo") is None:
-        return False  # the normal call puts ~/.cargo/bin on PATH first: let it
     args = metadata_args(manifest)
     env = {**os.environ, **_QUIET}
+    read_end, write_end = os.pipe()
     try:
-        proc = subprocess.Popen(
-            [cargo, *args],
-            cwd=manifest.parent,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
+        pid = os.posix_spawn(
+            shell,
+            [shell, "-c", _ENTER_AND_RUN, str(manifest.parent), cargo, *args],
+            env,
+            file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_DUP2, write_end, 1),
+                (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+                (os.POSIX_SPAWN_CLOSE, read_end),
+            ],
+            setsid=True,
         )
     except OSError:
+        os.close(read_end)
         return False
+    finally:
+        os.close(write_end)
     with _LOCK:
         old = _STARTED.pop(tuple(args), None)
-        _STARTED[tuple(args)] = proc
+        _STARTED[tuple(args)] = _Started(pid, read_end)
     if old is not None:
         _discard(old)
     return True
@@ -72,17 +105,28 @@ def prefetch_metadata(manifest: Path) -> bool:
 def take_prefetched(args: Sequence[str], timeout: float = 120.0) -> str | None:
     """The stdout of a prefetched call with exactly ``args`` if it succeeded, else None."""
     with _LOCK:
-        proc = _STARTED.pop(tuple(args), None)
-    if proc is None:
+        started = _STARTED.pop(tuple(args), None)
+    if started is None:
         return None
-    try:
-        out, _err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _discard(proc)
-        return None
-    return out.decode("utf-8", "replace") if proc.returncode == 0 else None
+    deadline = time.monotonic() + timeout
+    chunks: list[bytes] = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([started.stdout], [], [], remaining)[0]:
+            _discard(started)
+            return None
+        chunk = os.read(started.stdout, 1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(started.stdout)
+    _pid, status = os.waitpid(started.pid, 0)
+    ok = os.waitstatus_to_exitcode(status) == 0
+    return b"".join(chunks).decode("utf-8", "replace") if ok else None
 
 
-def _discard(proc: subprocess.Popen[bytes]) -> None:
-    proc.kill()
-    proc.communicate()
+def _discard(started: _Started) -> None:
+    with suppress(ProcessLookupError):
+        os.killpg(started.pid, signal.SIGKILL)  # cargo and anything it started
+    os.close(started.stdout)
+    os.waitpid(started.pid, 0)

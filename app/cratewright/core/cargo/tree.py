@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from cratewright.core.cargo.runner import run_cargo_capture
 from cratewright.errors import CargoError
 
 __all__ = ["BINDINGS_CRATES", "ScopedFeatures", "parse_tree_features", "scoped_features"]
@@ -62,5 +61,7 @@ def scoped_features(
     args = ["tree", "--manifest-path", str(manifest), "--edges", "normal,build,dev",
             "--prefix", "none", "--format", _FORMAT, "--color", "never",
             *cargo_flags, "--target", "all"]  # fmt: skip
+    from cratewright.core.cargo.runner import run_cargo_capture  # only workspaces need it
+
     output = run_cargo_capture(args, cwd=manifest.parent, env=env)
     return parse_tree_features(output)
