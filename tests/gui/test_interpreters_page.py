@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from cratewright.core.build.targets import TargetListing
 from cratewright.gui.interpreter_scan import EXTRA_KEY
-from cratewright.gui.interpreter_table import _KIND, _USABLE
+from cratewright.gui.interpreter_table import _KIND, _PATH, _USABLE
 from cratewright.gui.pages.interpreters_page import InterpretersPage
 
 
@@ -105,7 +105,28 @@ def test_nothing_ticked_previews_the_default_interpreter(page):
     assert default is not None
     assert page.preview_list.count() == 1
     assert f"-{default.python_tag}-{default.abi_tag}-" in page.preview_list.item(0).text()
-    assert f"the default interpreter is used ({default.display})" in page.preview_note.text()
+    shown = f"{default.kind_display} {default.version_display} at {default.executable}"
+    assert f"the default interpreter is used ({shown})" in page.preview_note.text()
+
+
+def test_paths_under_home_show_as_tilde_with_the_full_path_in_the_tooltip(page, monkeypatch):
+    found = page._scan_result.listing.interpreters[0]
+    home = found.path.parent.parent  # as if the interpreters lived in the user's home
+    monkeypatch.setenv("HOME", str(home))
+    page._fill_table()
+    page._update_preview()
+    by_path = {
+        page.table.item(row, _KIND).data(Qt.ItemDataRole.UserRole): row
+        for row in range(page.table.rowCount())
+    }
+    cell = page.table.item(by_path[str(found.path)], _PATH)
+    assert cell.text() == f"~/{found.path.relative_to(home)}"
+    assert cell.toolTip().splitlines()[0] == str(found.path)
+    default = page._scan_result.default.executable
+    monkeypatch.setenv("HOME", str(default.parent.parent))
+    page._update_preview()
+    assert f"at ~/{default.parent.name}/{default.name})" in page.preview_note.text()
+    assert page.preview_note.toolTip() == str(default)
 
 
 def test_added_broken_interpreter_is_listed_with_its_error_and_remembered(

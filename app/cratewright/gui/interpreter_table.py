@@ -22,6 +22,7 @@ from cratewright.core.interpreters import (
     Usability,
     assess_interpreter,
 )
+from cratewright.gui.formatting import display_path
 from cratewright.gui.interpreter_scan import _Scan
 
 _COLUMNS = ("Kind", "Version", "ABI tag", "Venv", "For this project", "Path")
@@ -91,7 +92,7 @@ class InterpreterTable:
             _ABI: QTableWidgetItem(info.abi_tag if info else "—"),
             _VENV: QTableWidgetItem("venv" if found.is_venv else ""),
             _USABLE: self._verdict_item(verdict),
-            _PATH: QTableWidgetItem(str(found.path)),
+            _PATH: QTableWidgetItem(display_path(found.path)),  # the tooltip has it in full
         }
         tooltip = self._row_tooltip(found)
         for column, item in cells.items():

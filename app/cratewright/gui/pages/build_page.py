@@ -45,6 +45,7 @@ from cratewright.gui.ansi import RED, RESET, YELLOW
 from cratewright.gui.build_job import BuildOutcome, options_summary, run_build
 from cratewright.gui.build_options_form import BuildOptionsForm, options_from_values
 from cratewright.gui.diagnostics_view import DiagnosticsView
+from cratewright.gui.formatting import display_path
 from cratewright.gui.log_view import LogView
 from cratewright.gui.page import Page, RunningJob
 from cratewright.gui.results_view import ResultsView
@@ -206,14 +207,12 @@ class BuildPage(Page):
             save_build_options(self.state.overview.root, self.form.values())
 
     def _show_selection(self) -> None:
-        interpreters = (
-            ", ".join(str(path) for path in self.state.interpreters)
-            if self.state.interpreters
-            else "the default interpreter"
-        )
+        chosen = self.state.interpreters
+        names = ", ".join(display_path(path) for path in chosen) or "the default interpreter"
         target = self.state.target or "this machine's target"
         zig = " linked with zig" if self.state.zig else ""
-        self.selection.setText(f"For {interpreters}; {target}{zig}.")
+        self.selection.setText(f"For {names}; {target}{zig}.")
+        self.selection.setToolTip("\n".join(str(path) for path in chosen))  # in full
 
     def _set_enabled(self, project_open: bool) -> None:
         self.build_button.setEnabled(project_open and not self.building)

@@ -43,6 +43,7 @@ from cratewright.core.interpreters import (
 from cratewright.core.metadata import ProjectOverview
 from cratewright.errors import CratewrightError
 from cratewright.events import CancelToken, EventSink
+from cratewright.gui.formatting import display_path
 from cratewright.gui.interpreter_scan import EXTRA_KEY, _Scan, _scan, _stored_paths
 from cratewright.gui.interpreter_table import (
     _ABI,
@@ -289,6 +290,7 @@ class InterpretersPage(InterpreterTable, TargetChoice, Page):
         for tag in tags:
             self.preview_list.addItem(tag)
         self.preview_note.setText(note)
+        self.preview_note.setToolTip(str(scan.default.executable) if scan.default else "")
 
     def _preview(self, overview: ProjectOverview, scan: _Scan) -> tuple[list[str], str]:
         triple = self._selected_triple() or self._host()
@@ -301,7 +303,12 @@ class InterpretersPage(InterpreterTable, TargetChoice, Page):
         infos = self._selected_infos() if bindings.needs_interpreter else []
         notes: list[str] = []
         if bindings.needs_interpreter and not self.checked_paths():
-            default = scan.default.display if scan.default else scan.default_error
+            found = scan.default
+            default = (
+                f"{found.kind_display} {found.version_display} at {display_path(found.executable)}"
+                if found
+                else scan.default_error
+            )
             notes.append(f"Nothing ticked: the default interpreter is used ({default}).")
         if infos and triple != self._host():
             notes.append(f"Cross-compiling {bindings.label} bindings for {triple} is not "
