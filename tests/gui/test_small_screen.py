@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTabWidget
 
 from cratewright.gui.main_window import MainWindow
 from tests.conftest import TEST_CRATES
@@ -28,15 +28,29 @@ def app_style(qtbot):
     app.setStyle(old_style)
 
 
+def _settle() -> None:
+    for _ in range(5):
+        QApplication.processEvents()
+
+
 def _render_all(window: MainWindow, size: tuple[int, int]) -> dict[str, list[str]]:
+    """Every page, and every tab of every page (Build's log, results, sdist; Publish's
+    release checklist; each Metadata tab...), shown at ``size`` and checked."""
     window.resize(*size)
     found: dict[str, list[str]] = {}
     for page_id, page in window.pages.items():
         window.show_page(page_id)
         page.prepare_screenshot()
-        for _ in range(5):
-            QApplication.processEvents()
+        _settle()
         found[page_id] = clipped_texts(window)
+        for tabs in page.findChildren(QTabWidget):
+            for index in range(tabs.count()):
+                tabs.setCurrentIndex(index)
+                _settle()
+                if tabs.isVisibleTo(window):
+                    where = f"{page_id} ▸ {tabs.tabText(index)}"
+                    found[where] = clipped_texts(window)
+            tabs.setCurrentIndex(0)
     return found
 
 
@@ -45,7 +59,12 @@ def test_no_text_is_clipped(qtbot, app_style, size: tuple[int, int]) -> None:
     window = open_in_window(qtbot, TEST_CRATES / "pyo3-mixed")
     found = _render_all(window, size)
     assert window.size().width() == size[0]
-    problems = [p for page in found.values() for p in page]
+    assert "build ▸ Results" in found and "publish ▸ &Release checklist" in found
+    window.show_page("metadata")  # the bar that asks about files changed on disk fits too
+    window.pages["metadata"].disk_bar.show_files([Path("Cargo.toml"), Path("pyproject.toml")])
+    _settle()
+    found["metadata with the changed-on-disk bar"] = clipped_texts(window)
+    problems = [f"{where}: {p}" for where, page in found.items() for p in page]
     assert not problems, "\n".join(problems)
     table = window.pages["interpreters"].table
     rows = table.viewport().height() // table.verticalHeader().defaultSectionSize()

@@ -310,6 +310,7 @@ class MainWindow(WindowMenus, WindowProject, QMainWindow):
             return
         if self._load_task is not None:
             self._load_task.wait(30_000)
+        self.state.stop_following()  # no new reading of the files, the last one delivered
         for page in list(self._pages.values()):
             shutdown = getattr(page, "shutdown", None)
             if callable(shutdown):

@@ -165,6 +165,13 @@ class AppState(QObject):
 
         self.files.watch(manifest_paths(overview))
 
+    def stop_following(self, timeout_ms: int = 30_000) -> None:
+        """The window closes: watch no more and let a reading in progress end."""
+        if self._files is not None:
+            self._files.stop()
+        self._generation += 1  # a reading that ends now is not shown
+        self.wait_reread(timeout_ms)
+
     def files_written(self, paths: tuple[Path, ...] | list[Path] = ()) -> None:
         """This app wrote the open project's files (a Save, a version bump): read it again
         now, so every page shows what is on disk (not only the page that wrote)."""
@@ -179,7 +186,8 @@ class AppState(QObject):
     def wait_reread(self, timeout_ms: int = 120_000) -> None:
         """Block until a reading in progress is shown (tests, screenshots)."""
         while self._reread is not None and self._reread.running:
-            self._reread.wait(timeout_ms)
+            if not self._reread.wait(timeout_ms):
+                return
 
     def reread(self) -> None:
         """Read the open project again in the background; pages get ``project_updated``.
