@@ -226,6 +226,7 @@ def test_upload_progress_counts_files_and_results_belong_to_one_index(
         jobs.extend(job.describe() for job in page.running_jobs())
 
     page.progress.valueChanged.connect(progressed)
+    assert not page.progress.isTextVisible(), "no '0 %' before any upload"
     page.publish()
     qtbot.waitUntil(lambda: page.result is not None, timeout=60_000)
     page.wait_idle()
@@ -243,3 +244,23 @@ def test_upload_progress_counts_files_and_results_belong_to_one_index(
     assert page.table.item(0, 3).text() == "" and page.table.item(1, 3).text() == ""
     assert page.result is None and page.result_label.text() == ""
     assert page.progress.value() == 0
+    assert not page.progress.isTextVisible(), "nothing was sent to this index"
+
+
+def test_a_files_size_reads_the_same_on_build_and_publish(qtbot, app_state, tmp_path: Path):
+    from cratewright.gui.formatting import human_size
+    from cratewright.gui.pages.publish_page import PublishPage
+    from cratewright.gui.results_view import ResultsView
+
+    wheel = make_wheel(tmp_path, "cw-sized", readme=os.urandom(4000).hex())  # > 1 KiB zipped
+    results = ResultsView()
+    qtbot.addWidget(results)
+    results.set_artifacts([wheel])
+    page = PublishPage(app_state)
+    qtbot.addWidget(page)
+    app_state.set_artifacts((wheel,), None)
+    page.wait_idle()
+    expected = human_size(wheel.stat().st_size)
+    assert expected.endswith("KiB")
+    assert results.artifacts.topLevelItem(0).text(2) == expected
+    assert page.table.item(0, 1).text() == expected

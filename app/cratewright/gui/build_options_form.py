@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPushButton,
     QToolButton,
     QWidget,
 )
@@ -133,10 +134,10 @@ class BuildOptionsForm(QWidget):
 
         features_row = QHBoxLayout()
         self.features = QLineEdit(self)
-        self.features.setPlaceholderText("none (comma-separated cargo features)")
-        self.features_menu_button = QToolButton(self)
-        self.features_menu_button.setText("Choose")
-        self.features_menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.features.setPlaceholderText("none (comma-separated features)")
+        # a push button keeps its menu arrow beside the text (a tool button drew it over it)
+        self.features_menu_button = QPushButton("Choose", self)
+        self.features_menu_button.setToolTip("Tick the crate's cargo features")
         self._features_menu = QMenu(self.features_menu_button)
         self.features_menu_button.setMenu(self._features_menu)
         features_row.addWidget(self.features, 1)

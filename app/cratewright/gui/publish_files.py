@@ -30,6 +30,7 @@ from cratewright.core.publish import (
     FileCheck,
     check_distributions,
 )
+from cratewright.gui.formatting import human_size
 from cratewright.gui.publish_text import ERROR, OK, WARN
 from cratewright.gui.state import AppState
 
@@ -48,11 +49,11 @@ def choose_files(parent: QWidget) -> list[Path]:
 
 
 def _size(path: Path) -> str:
+    """The size as every page writes it (KiB/MiB: the Build results say the same)."""
     try:
-        size = path.stat().st_size
+        return human_size(path.stat().st_size)
     except OSError:
         return "—"
-    return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
 class PublishFiles:
@@ -113,6 +114,7 @@ class PublishFiles:
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setFormat("%p %")
+        self.progress.setTextVisible(False)  # no "0 %": nothing was sent to this index
 
     def project_changed(self, overview: ProjectOverview | None) -> None:
         """A new project: forget files added by hand and the last result."""

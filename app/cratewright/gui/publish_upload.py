@@ -135,6 +135,7 @@ class PublishUpload:
         self.progress.setValue(0)
         self._sent = set()
         self.progress.setFormat(f"0 of {len(files)} files sent · %p %")
+        self.progress.setTextVisible(True)
         self._say(f"Uploading {len(files)} file(s) to {repo.label}…")
         self._upload_started = time.monotonic()
         self._upload_label = f"an upload of {len(files)} file(s) to {repo.label}"

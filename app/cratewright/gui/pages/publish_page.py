@@ -148,6 +148,7 @@ class PublishPage(PublishTarget, PublishCredentials, PublishFiles, PublishUpload
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setFormat("%p %")
+        self.progress.setTextVisible(False)  # no "0 %" before any upload
         row.addWidget(self.publish_button)
         row.addWidget(self.cancel_button)
         row.addWidget(self.retry_button)
