@@ -9,6 +9,8 @@ ever pending here and ``cratewright generate-ci`` produces the same file as the 
 
 from __future__ import annotations
 
+import html
+import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -249,9 +251,12 @@ class ReleasePage(ReleaseWriting, Page):
         matrix = release_matrix(ci)
         self.matrix.set_matrix(matrix)
         others = f"; also {', '.join(matrix.other_targets)}" if matrix.other_targets else ""
+        # a flag such as --find-interpreter is never wrapped at its dashes (non-breaking ones)
+        summary = re.sub(r"--[\w-]+", lambda flag: flag.group().replace("-", "\u2011"),
+                         html.escape(matrix.python_summary))  # fmt: skip
         self.summary.setText(
-            f"<b>{self._facts.name}</b>: {matrix.python_summary}. "
-            f"{matrix.wheel_count} wheels and an sdist per release{others}."
+            f"<b>{html.escape(self._facts.name)}</b>: {summary}. "
+            f"{matrix.wheel_count} wheels and an sdist per release{html.escape(others)}."
         )
         self._show_options(ci)
         self._fill_target_files()
