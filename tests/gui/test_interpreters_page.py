@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from cratewright.core.build.targets import TargetListing
 from cratewright.gui.interpreter_scan import EXTRA_KEY
@@ -122,6 +123,11 @@ def test_paths_under_home_show_as_tilde_with_the_full_path_in_the_tooltip(page, 
     cell = page.table.item(by_path[str(found.path)], _PATH)
     assert cell.text() == f"~/{found.path.relative_to(home)}"
     assert cell.toolTip().splitlines()[0] == str(found.path)
+    # a long path is cut in its middle: where it lives and the executable's name both show
+    option = QStyleOptionViewItem()
+    page.table.itemDelegateForColumn(_PATH).initStyleOption(option, page.table.indexFromItem(cell))
+    assert option.textElideMode == Qt.TextElideMode.ElideMiddle
+    assert option.text == cell.text()
     default = page._scan_result.default.executable
     monkeypatch.setenv("HOME", str(default.parent.parent))
     page._update_preview()

@@ -47,9 +47,8 @@ class DiskChangeBar(QFrame):
         """Say which files changed on disk while edits are pending, and ask."""
         names = ", ".join(p.name for p in paths)
         self.message.setText(
-            f"⚠ {names} changed on disk while your edits here are not saved. The other pages "
-            "show the files as they are now; these forms still show your edits. Keep them, or "
-            "discard them and show the files as they are now?"
+            f"⚠ {names} changed on disk while your edits here are unsaved. The other pages "
+            "show the files as they are now; these forms keep your edits until you choose."
         )
         self.message.setToolTip("\n".join(str(p) for p in paths))
         self.show()

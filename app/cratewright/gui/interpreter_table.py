@@ -13,6 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QMessageBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidgetItem,
 )
 
@@ -32,6 +34,15 @@ _PATH_ROLE = Qt.ItemDataRole.UserRole
 _OK = QColor("#3d9a4a")
 _BAD = QColor("#d0473e")
 _NO = Usability("unusable", "")
+
+
+class PathDelegate(QStyledItemDelegate):
+    """Cuts a long path in its middle: the folder it starts in and the executable's name
+    both stay readable (``~/.pyenv/vers…/bin/python3.7``)."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:  # type: ignore[no-untyped-def]
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 class InterpreterTable:

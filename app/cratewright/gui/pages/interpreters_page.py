@@ -50,10 +50,12 @@ from cratewright.gui.interpreter_table import (
     _BAD,
     _COLUMNS,
     _KIND,
+    _PATH,
     _USABLE,
     _VENV,
     _VERSION,
     InterpreterTable,
+    PathDelegate,
 )
 from cratewright.gui.page import Page
 from cratewright.gui.settings import app_settings
@@ -142,6 +144,7 @@ class InterpretersPage(InterpreterTable, TargetChoice, Page):
             self.table.setColumnWidth(column, width)
         self.table.setColumnWidth(_USABLE, 380)
         self.table.itemChanged.connect(self._item_changed)
+        self.table.setItemDelegateForColumn(_PATH, PathDelegate(self.table))
         # at 1024x700 the table still shows 8 rows; the target list below gives up height
         row = self.table.verticalHeader().defaultSectionSize()
         self.table.setMinimumHeight(8 * row + self.fontMetrics().height() + 28)
