@@ -66,6 +66,10 @@ def test_no_text_is_clipped(qtbot, app_style, size: tuple[int, int]) -> None:
     found["metadata with the changed-on-disk bar"] = clipped_texts(window)
     problems = [f"{where}: {p}" for where, page in found.items() for p in page]
     assert not problems, "\n".join(problems)
+    window.show_page("interpreters")
+    _settle()
+    preview = window.pages["interpreters"].preview_list  # wheel names wrap, never cut sideways
+    assert preview.count() and preview.horizontalScrollBar().maximum() == 0
     table = window.pages["interpreters"].table
     rows = table.viewport().height() // table.verticalHeader().defaultSectionSize()
     assert rows >= 8, f"the interpreters table shows only {rows} rows"

@@ -189,6 +189,10 @@ class InterpretersPage(InterpreterTable, TargetChoice, Page):
         column = QVBoxLayout(box)
         self.preview_list = QListWidget(box)
         self.preview_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        # a wheel name is long and has no spaces: wrapped inside the box, never cut
+        self.preview_list.setWordWrap(True)
+        self.preview_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.preview_list.setResizeMode(QListWidget.ResizeMode.Adjust)
         column.addWidget(self.preview_list)
         self.preview_note = QLabel(box)
         self.preview_note.setWordWrap(True)
