@@ -223,3 +223,33 @@ def test_paths_under_home_are_shown_with_a_tilde(monkeypatch, tmp_path: Path) ->
     assert display_path(tmp_path / "home" / "adam" / "x") == str(tmp_path / "home/adam/x")
     assert display_path("/usr/bin/python3") == "/usr/bin/python3"
     assert display_path("relative/python") == "relative/python"
+
+
+def test_a_tick_on_the_release_page_is_read_by_the_metadata_page_before_it_saves(
+    qtbot, crate: Path
+) -> None:
+    window = open_in_window(qtbot, crate)
+    window.state.files._watcher.blockSignals(True)  # the page's own announcement, alone
+    metadata = window.pages["metadata"]
+    metadata.prepare_screenshot()
+    release = window.pages["release"]
+    release.prepare_screenshot()
+    window.show_page("release")
+    cell = release.matrix.cell_item("linux", "s390x")
+    ticked = cell.checkState() != Qt.CheckState.Checked
+    with qtbot.waitSignal(window.state.project_updated, timeout=60_000):
+        cell.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+    written = (crate / "pyproject.toml").read_text()
+    assert "[tool.maturin.generate-ci" in written
+    window.state.wait_reread()
+    metadata.prepare_screenshot()
+    # the Metadata page read the new pyproject.toml: its Save neither conflicts nor undoes it
+    metadata.confirm_save = lambda changes: True
+    metadata.confirm_overwrite = lambda error: pytest.fail(f"asked to overwrite: {error}")
+    window.show_page("metadata")
+    _type(qtbot, metadata.editors["description"], "Saved after the tick")
+    with qtbot.waitSignal(window.state.project_updated, timeout=60_000):
+        assert metadata.save()
+    saved = (crate / "pyproject.toml").read_text()
+    assert 'description = "Saved after the tick"' in saved
+    assert "[tool.maturin.generate-ci" in saved
