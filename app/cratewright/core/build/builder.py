@@ -8,6 +8,8 @@ a partial wheel behind (the wheel writer renames a finished temp file into place
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -27,11 +29,11 @@ from cratewright.core.build.plan import BuildPlan, WheelJob
 from cratewright.core.project.layout import python_files
 from cratewright.core.user_files import prepare_output_dir
 from cratewright.core.wheel.sbom import cyclonedx_sbom, sbom_file_name
-from cratewright.core.wheel.writer import WheelWriter
+from cratewright.core.wheel.writer import WheelEntry, WheelWriter
 from cratewright.errors import BuildCancelled, BuildError, ProjectError
 from cratewright.events import CancelToken, EventSink, Message, WheelBuilt
 
-__all__ = ["BuiltWheel", "build_wheels"]
+__all__ = ["BuiltWheel", "build_wheels", "wheel_entries"]
 
 _DATA_SUBDIRS = ("data", "scripts", "headers", "purelib", "platlib")
 
@@ -119,6 +121,35 @@ def _add_dist_info(writer: WheelWriter, plan: BuildPlan) -> None:
         writer.add_dist_info(name, extra.read_bytes())
 
 
+def _collect_wheel(
+    plan: BuildPlan,
+    job: WheelJob,
+    compiled: CompiledArtifacts,
+    tag: str,
+    workdir: Path,
+    *,
+    sink: EventSink,
+    cancel: CancelToken | None,
+) -> WheelWriter:
+    """Every file of the job's wheel (generated ones written under ``workdir``), no archive."""
+    metadata = plan.metadata
+    writer = WheelWriter(
+        metadata.dist_name, metadata.escaped_version, [tag], settings=plan.compression
+    )
+    for archive_path, source in python_files(plan.layout, plan.project.maturin.exclude):
+        writer.add_file(archive_path, source)
+    for archive_path, source in include_files(plan, "wheel", sink=sink):
+        writer.add_file(archive_path, source)
+    add_binding_files(writer, plan, job, compiled, workdir=workdir, sink=sink, cancel=cancel)
+    for archive_path, source in out_dir_files(plan, compiled.out_dirs, sink=sink):
+        writer.add_file(archive_path, source)
+    _add_debuginfo(writer, compiled, sink)
+    if plan.layout.data is not None:
+        _add_data_dir(writer, plan.layout.data)
+    _add_dist_info(writer, plan)
+    return writer
+
+
 def _write_wheel(
     plan: BuildPlan,
     job: WheelJob,
@@ -129,26 +160,34 @@ def _write_wheel(
     cancel: CancelToken | None,
     out_dir: Path | None = None,
 ) -> Path:
-    metadata = plan.metadata
-    writer = WheelWriter(
-        metadata.dist_name, metadata.escaped_version, [tag], settings=plan.compression
-    )
     with tempfile.TemporaryDirectory(prefix="cratewright-") as scratch:
-        for archive_path, source in python_files(plan.layout, plan.project.maturin.exclude):
-            writer.add_file(archive_path, source)
-        for archive_path, source in include_files(plan, "wheel", sink=sink):
-            writer.add_file(archive_path, source)
-        add_binding_files(
-            writer, plan, job, compiled, workdir=Path(scratch), sink=sink, cancel=cancel
-        )
-        for archive_path, source in out_dir_files(plan, compiled.out_dirs, sink=sink):
-            writer.add_file(archive_path, source)
-        _add_debuginfo(writer, compiled, sink)
-        if plan.layout.data is not None:
-            _add_data_dir(writer, plan.layout.data)
-        _add_dist_info(writer, plan)
+        writer = _collect_wheel(plan, job, compiled, tag, Path(scratch), sink=sink, cancel=cancel)
         _check_cancel(cancel)
         return writer.write(out_dir or plan.out_dir)
+
+
+@contextmanager
+def wheel_entries(
+    plan: BuildPlan, *, sink: EventSink, cancel: CancelToken | None = None
+) -> Iterator[dict[str, WheelEntry]]:
+    """Compile the plan's first job and give its wheel's members, without writing a wheel.
+
+    ``develop --watch`` copies a rebuild's changed files straight into an install: for a
+    debug library of several MB the zip, its fsyncs and reading it back again were a sixth
+    of the save-to-import time. Generated files live until the block ends. The plan must
+    not ask for a repair (develop's plans skip the audit's bundling).
+    """
+    if plan.auditwheel == "repair":
+        raise BuildError("wheel_entries() cannot repair a wheel; build it with build_wheels()")
+    job = plan.jobs[0]
+    compiled = compile_job(plan, job, sink=sink, cancel=cancel)
+    _check_cancel(cancel)
+    platform, _policy, _bundle = _audit(plan, compiled, sink)
+    tag = f"{job.python_tag}-{job.abi_tag}-{platform}"
+    with tempfile.TemporaryDirectory(prefix="cratewright-") as scratch:
+        writer = _collect_wheel(plan, job, compiled, tag, Path(scratch), sink=sink, cancel=cancel)
+        _check_cancel(cancel)
+        yield writer.entries()
 
 
 def _write_repaired(

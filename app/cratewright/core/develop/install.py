@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -28,10 +28,14 @@ from cratewright.core.build.builder import build_wheels
 from cratewright.core.build.plan import BuildOptions, BuildPlan, plan_build
 from cratewright.core.develop.environment import PythonEnvironment, find_environment
 from cratewright.core.develop.groups import dependency_group_requirements
-from cratewright.core.develop.installed_files import update_record, write_into_tree
+from cratewright.core.develop.installed_files import (
+    update_record,
+    write_if_changed,
+    write_into_tree,
+)
 from cratewright.core.project.layout import python_files
 from cratewright.core.project.locate import open_project
-from cratewright.core.wheel.writer import WheelWriter
+from cratewright.core.wheel.writer import WheelEntry, WheelWriter
 from cratewright.errors import BuildCancelled, BuildError, InstallError
 from cratewright.events import CancelToken, EventSink, Message, OutputLine, Status, null_sink
 
@@ -41,6 +45,7 @@ __all__ = [
     "build_editable_wheel",
     "develop",
     "develop_options",
+    "refresh_source_tree",
     "requirements_for_extras",
 ]
 
@@ -125,12 +130,34 @@ def _user_python_paths(plan: BuildPlan) -> set[str]:
     return {archive for archive, _ in python_files(plan.layout, plan.project.maturin.exclude)}
 
 
+def _tree_path(plan: BuildPlan, name: str, user_paths: set[str]) -> Path | None:
+    """Where a wheel member of a mixed project goes in the source tree (None: not there).
+
+    The module's own package, except the user's Python files (served through the .pth).
+    """
+    if name in user_paths or PurePosixPath(name).parts[0] != plan.layout.module_name.split(".")[0]:
+        return None
+    return plan.layout.python_dir.resolve() / name
+
+
+def refresh_source_tree(plan: BuildPlan, entries: Mapping[str, WheelEntry]) -> tuple[Path, ...]:
+    """A rebuild's native files (and generated glue) into a mixed project's source tree.
+
+    Only changed files are written; the editable install itself stays as it is.
+    """
+    user_paths = _user_python_paths(plan)
+    written = []
+    for name, entry in entries.items():
+        target = _tree_path(plan, name, user_paths)
+        if target is not None and write_if_changed(target, entry) is not None:
+            written.append(target)
+    return tuple(written)
+
+
 def _convert(plan: BuildPlan, built: Path, tag: str, out_dir: Path) -> EditableWheel:
     """Turn a normal wheel of a mixed project into its editable counterpart."""
-    layout = plan.layout
     metadata = plan.metadata
-    python_dir = layout.python_dir.resolve()
-    top = layout.module_name.split(".")[0]
+    python_dir = plan.layout.python_dir.resolve()
     user_paths = _user_python_paths(plan)
     writer = WheelWriter(
         metadata.dist_name, metadata.escaped_version, [tag], settings=plan.compression
@@ -141,14 +168,14 @@ def _convert(plan: BuildPlan, built: Path, tag: str, out_dir: Path) -> EditableW
             for info in wheel.infolist():
                 name = info.filename
                 executable = bool((info.external_attr >> 16) & 0o111)
+                target = _tree_path(plan, name, user_paths)
                 if name.startswith(f"{writer.dist_info}/"):
                     inner = name[len(writer.dist_info) + 1 :]
                     if inner not in ("WHEEL", "RECORD"):
                         writer.add_dist_info(inner, wheel.read(info))
                 elif name in user_paths:
                     continue  # served from the source tree through the .pth
-                elif PurePosixPath(name).parts[0] == top:
-                    target = python_dir / name
+                elif target is not None:
                     write_into_tree(target, wheel.read(info), executable)
                     native.append(target)
                 else:

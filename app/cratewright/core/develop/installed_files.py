@@ -19,12 +19,16 @@ import hashlib
 import io
 import os
 import tempfile
-import zipfile
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from cratewright.errors import BuildError
 
-__all__ = ["refresh_installed", "update_record", "write_into_tree"]
+if TYPE_CHECKING:
+    from cratewright.core.wheel.writer import WheelEntry
+
+__all__ = ["refresh_installed", "update_record", "write_if_changed", "write_into_tree"]
 
 
 def write_into_tree(target: Path, data: bytes, executable: bool) -> None:
@@ -65,9 +69,12 @@ def _is_generated(name: str) -> bool:
     return "__pycache__" in path.parts or path.suffix == ".pyc"
 
 
-def refresh_installed(site_packages: Path, dist_info: str, wheel: Path) -> bool:
-    """Write ``wheel``'s changed files into an install of the same files; False if not one.
+def refresh_installed(
+    site_packages: Path, dist_info: str, entries: Mapping[str, WheelEntry]
+) -> bool:
+    """Write a rebuilt wheel's changed files into an install of the same files; False if not one.
 
+    ``entries`` are the new wheel's members (:func:`~cratewright.core.build.builder.wheel_entries`).
     Only files outside the dist-info are compared; the metadata of a watch cycle without a
     manifest change is the same by construction.
     """
@@ -80,30 +87,31 @@ def refresh_installed(site_packages: Path, dist_info: str, wheel: Path) -> bool:
         for index, row in enumerate(rows)
         if not row[0].startswith(f"{dist_info}/") and not _is_generated(row[0])
     }
-    try:
-        with zipfile.ZipFile(wheel) as archive:
-            members = {
-                info.filename: info
-                for info in archive.infolist()
-                if not info.is_dir() and not info.filename.startswith(f"{dist_info}/")
-            }
-            if set(members) != set(installed):
-                return False
-            for name, info in members.items():
-                data = archive.read(info)
-                target = site_packages / name
-                try:
-                    if target.read_bytes() == data:
-                        continue
-                except OSError:
-                    pass
-                executable = bool((info.external_attr >> 16) & 0o111)
-                write_into_tree(target, data, executable)
-                rows[installed[name]][1:] = [_record_hash(data), str(len(data))]
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise BuildError(f"Cannot read the rebuilt wheel {wheel}: {exc}") from None
+    members = {name: e for name, e in entries.items() if not name.startswith(f"{dist_info}/")}
+    if set(members) != set(installed):
+        return False
+    for name, entry in members.items():
+        target = site_packages / name
+        data = write_if_changed(target, entry)
+        if data is not None:
+            rows[installed[name]][1:] = [_record_hash(data), str(len(data))]
     _write_record(record_path, rows)
     return True
+
+
+def write_if_changed(target: Path, entry: WheelEntry) -> bytes | None:
+    """Put ``entry`` at ``target`` unless it is there already; the bytes written, or None."""
+    try:
+        data = entry.read()
+    except OSError as exc:
+        raise BuildError(f"Cannot read the rebuilt {entry.source}: {exc.strerror or exc}") from None
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return None
+    except OSError:
+        pass
+    write_into_tree(target, data, entry.executable)
+    return data
 
 
 def update_record(site_packages: Path, dist_info: str, files: dict[str, bytes]) -> None:

@@ -4,7 +4,7 @@ The first cycle is an ordinary :func:`develop`. After it, a change to a manifest
 develop again (metadata, features or dependencies may have changed); a change to a Rust
 source recompiles with the plan already made and puts the new native module in place
 (written into the source tree for an editable mixed project, replaced inside site-packages
-otherwise) without asking pip, which is what keeps save-to-import close to cargo's own
+otherwise) without writing a wheel or asking pip, which keeps save-to-import close to cargo's own
 incremental time; a change to a Python file of an editable install needs nothing at all.
 
 A change that arrives while a cycle runs cancels it (cargo's whole process group is stopped)
@@ -24,12 +24,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from cratewright.core.build.builder import wheel_entries
 from cratewright.core.build.plan import BuildOptions, BuildPlan, plan_build
+from cratewright.core.develop.file_watcher import FileWatcher, require_watchfiles
 from cratewright.core.develop.install import (
     DevelopResult,
-    build_editable_wheel,
     develop,
     develop_options,
+    refresh_source_tree,
 )
 from cratewright.core.develop.installed_files import refresh_installed
 from cratewright.core.develop.watch_inputs import (
@@ -40,8 +42,7 @@ from cratewright.core.develop.watch_inputs import (
     is_noise,
     sources_from_dep_info,
 )
-from cratewright.core.wheel.zip_format import WheelCompression
-from cratewright.errors import BuildCancelled, CratewrightError, ToolMissingError
+from cratewright.errors import BuildCancelled, CratewrightError
 from cratewright.events import (
     CancelToken,
     CargoArtifact,
@@ -56,17 +57,7 @@ __all__ = ["DevelopWatch", "watch_develop"]
 
 _BIN_KINDS = frozenset({"cdylib", "bin", "dylib", "staticlib"})
 _POLL = 0.1  # seconds between looks at the stop flag while idle
-
-
-def _watchfiles() -> Any:
-    try:
-        import watchfiles
-    except ImportError:  # the `watch` extra
-        raise ToolMissingError(
-            "Watching needs the watchfiles package",
-            hint="pip install 'cratewright[watch]' (or pip install watchfiles)",
-        ) from None
-    return watchfiles
+_SETTLE = 0.15  # after a save cancelled a build: this long without saves before the next one
 
 
 class _TokenFlag(threading.Event):
@@ -84,70 +75,6 @@ class _TokenFlag(threading.Event):
 class _Outcome:
     result: DevelopResult | None = None
     error: BaseException | None = None
-
-
-class _Watcher:
-    """watchfiles in a thread of its own, feeding batches of changed paths into a queue.
-
-    watchfiles installs its watches only once its generator runs, so :meth:`start` returns
-    after a probe file it touched has been seen: a save right after start is never missed.
-    """
-
-    def __init__(self, directories: list[Path], out: queue.Queue[set[Path]]) -> None:
-        self.directories = directories
-        self._out = out
-        self._stop = threading.Event()
-        self._seen_probe = threading.Event()
-        self._probe: Path | None = None
-        self._thread = threading.Thread(target=self._run, name="cratewright-watch", daemon=True)
-
-    def start(self) -> None:
-        if not self.directories:
-            return
-        try:  # a hidden name that is_noise() ignores, in the first directory watched
-            fd, name = tempfile.mkstemp(prefix=".cratewright-watch.tmp-", dir=self.directories[0])
-            os.close(fd)
-            self._probe = Path(name)
-        except OSError:
-            self._probe = None
-        self._thread.start()
-        deadline = time.monotonic() + 5
-        while self._probe is not None and time.monotonic() < deadline:
-            try:
-                self._probe.write_bytes(b"?")
-            except OSError:
-                break
-            if self._seen_probe.wait(0.05):
-                break
-        if self._probe is None:
-            time.sleep(0.3)  # nothing to probe with (read-only folder): give it a moment
-        else:
-            self._probe.unlink(missing_ok=True)
-
-    def _run(self) -> None:
-        watchfiles = _watchfiles()
-        for changes in watchfiles.watch(
-            *self.directories,
-            recursive=False,
-            stop_event=self._stop,
-            step=50,
-            debounce=1600,
-            rust_timeout=1000,
-            yield_on_timeout=False,
-            raise_interrupt=False,
-            ignore_permission_denied=True,
-        ):
-            paths = {Path(path) for _, path in changes}
-            if self._probe is not None and self._probe in paths:
-                self._seen_probe.set()
-                paths.discard(self._probe)
-            if paths:
-                self._out.put(paths)
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(5)
 
 
 class DevelopWatch:
@@ -173,7 +100,7 @@ class DevelopWatch:
         self._plan: BuildPlan | None = None
         self._inputs = WatchInputs(frozenset(), frozenset())
         self._scratch = tempfile.TemporaryDirectory(prefix="cratewright-watch-")
-        self._watcher: _Watcher | None = None
+        self._watcher: FileWatcher | None = None
 
     @property
     def inputs(self) -> WatchInputs:
@@ -193,26 +120,26 @@ class DevelopWatch:
             self._plan = None
             return
         plan = self._plan_for(self._result)
-        wheel = build_editable_wheel(
-            plan, Path(self._scratch.name) / "fast", sink=sink, cancel=cancel
-        )
         result = self._result
-        if wheel.python_dir is not None or not result.installed:
-            return  # the native module now sits in the source tree the .pth points at
-        dist_info = f"{plan.metadata.dist_name}-{plan.metadata.escaped_version}.dist-info"
-        if result.site_packages is None or not refresh_installed(
-            result.site_packages, dist_info, wheel.path
-        ):
-            self.sink(Message("info", "🔁 The installed files differ; installing afresh"))
-            self._result = develop(self.options, sink=sink, cancel=cancel, **self.develop_kwargs)
+        with wheel_entries(plan, sink=sink, cancel=cancel) as entries:
+            if result.python_dir is not None:
+                # the .pth serves the source tree: the native module goes there
+                refresh_source_tree(plan, entries)
+                return
+            if not result.installed:
+                return
+            dist_info = f"{plan.metadata.dist_name}-{plan.metadata.escaped_version}.dist-info"
+            if result.site_packages is not None and refresh_installed(
+                result.site_packages, dist_info, entries
+            ):
+                return
+        self.sink(Message("info", "🔁 The installed files differ; installing afresh"))
+        self._result = develop(self.options, sink=sink, cancel=cancel, **self.develop_kwargs)
 
     def _plan_for(self, result: DevelopResult) -> BuildPlan:
         if self._plan is None:
             out = Path(self._scratch.name) / "plan"
             options = develop_options(self.options, result.environment, out)
-            # The fast cycle's wheel never leaves this machine (its files are copied into
-            # place), so compressing a debug library (a third of a cycle) buys nothing.
-            options = replace(options, compression=WheelCompression(method="stored"))
             self._plan = plan_build(options)
         return self._plan
 
@@ -289,6 +216,8 @@ class DevelopWatch:
             cancelled = isinstance(outcome.error, BuildCancelled)
             if cancelled and newer_kind >= ChangeKind.REBUILD and not stop.is_set():
                 self._report(kind, trigger, seconds, "cancelled", "a newer change arrived")
+                pending |= self._settle(stop)  # a burst of saves restarts the build once
+                newer_kind, newer = classify_changes(pending, self._inputs)
                 kind, trigger = max(kind, newer_kind), newer
                 continue
             self._finish(kind, trigger, seconds, outcome, artifacts, started_ns)
@@ -341,6 +270,23 @@ class DevelopWatch:
         if changed:
             self._changes.put(changed)
 
+    def _settle(self, stop: threading.Event) -> set[Path]:
+        """Changes until none that matter came for ``_SETTLE`` seconds (or a stop)."""
+        seen: set[Path] = set()
+        quiet_until = time.monotonic() + _SETTLE
+        while not stop.is_set():
+            left = quiet_until - time.monotonic()
+            if left <= 0:
+                break
+            try:
+                batch = self._changes.get(timeout=min(left, _POLL))
+            except queue.Empty:
+                continue
+            seen |= batch
+            if classify_changes(batch, self._inputs)[0] is not ChangeKind.NONE:
+                quiet_until = time.monotonic() + _SETTLE
+        return seen
+
     def _python_only(self, trigger: list[Path]) -> None:
         self._report(
             ChangeKind.PYTHON, trigger, 0.0, "unchanged",
@@ -368,7 +314,7 @@ class DevelopWatch:
             return
         if self._watcher is not None:
             self._watcher.stop()
-        self._watcher = _Watcher(directories, self._changes)
+        self._watcher = FileWatcher(directories, self._changes)
         self._watcher.start()
 
     def _report(
@@ -389,7 +335,7 @@ class DevelopWatch:
 
     def run(self, stop: threading.Event | CancelToken) -> None:
         """Develop once, then rebuild on change until ``stop`` is set (or cancelled)."""
-        _watchfiles()  # fail before the first build when the watcher is missing
+        require_watchfiles()  # fail before the first build when the watcher is missing
         if isinstance(stop, CancelToken):
             stop = _TokenFlag(stop)
         try:

@@ -40,7 +40,7 @@ from cratewright.core.wheel.zip_format import (
 )
 from cratewright.errors import BuildError, ConfigError
 
-__all__ = ["WheelWriter"]
+__all__ = ["WheelEntry", "WheelWriter"]
 
 _COPY_CHUNK = 1024 * 1024
 
@@ -71,12 +71,19 @@ def _check_archive_path(archive_path: str) -> None:
 
 
 @dataclass(frozen=True)
-class _Entry:
+class WheelEntry:
     """One archive member: either a file on disk (read at write time) or bytes in memory."""
 
     source: Path | None
     data: bytes | None
     executable: bool
+
+    def read(self) -> bytes:
+        """The member's content (a source file is read now)."""
+        if self.data is not None:
+            return self.data
+        assert self.source is not None
+        return self.source.read_bytes()
 
 
 def _mode(executable: bool) -> int:
@@ -172,7 +179,7 @@ class WheelWriter:
         self.compression = compression
         self.compresslevel = compresslevel
         self.force_zip64 = force_zip64
-        self._entries: dict[str, _Entry] = {}
+        self._entries: dict[str, WheelEntry] = {}
 
     @property
     def dist_info(self) -> str:
@@ -233,6 +240,10 @@ class WheelWriter:
             f"can't add it from {source}"
         )
 
+    def entries(self) -> dict[str, WheelEntry]:
+        """Every member added so far (not WHEEL and RECORD, which :meth:`write` makes)."""
+        return dict(self._entries)
+
     def archive_paths_of(self, source: Path) -> list[str]:
         """The archive paths at which the file ``source`` was added."""
         wanted = Path(source).absolute()
@@ -264,7 +275,7 @@ class WheelWriter:
             return
         if executable is None:
             executable = bool(st.st_mode & stat.S_IXUSR)
-        self._entries[archive_path] = _Entry(source=source, data=None, executable=executable)
+        self._entries[archive_path] = WheelEntry(source=source, data=None, executable=executable)
 
     def add_bytes(self, archive_path: str, data: bytes, *, executable: bool = False) -> None:
         """Add generated content under ``archive_path``.
@@ -273,7 +284,9 @@ class WheelWriter:
             BuildError: bad path or the path was already added.
         """
         self._check_new(archive_path, None)
-        self._entries[archive_path] = _Entry(source=None, data=bytes(data), executable=executable)
+        self._entries[archive_path] = WheelEntry(
+            source=None, data=bytes(data), executable=executable
+        )
 
     def add_dist_info(self, name: str, data: bytes) -> None:
         """Add a generated file under ``<dist-info>/`` (METADATA, licenses/..., sboms/...)."""
@@ -313,7 +326,7 @@ class WheelWriter:
         return info
 
     def _write_entry(
-        self, zf: zipfile.ZipFile, path: str, entry: _Entry, date_time: tuple[int, ...]
+        self, zf: zipfile.ZipFile, path: str, entry: WheelEntry, date_time: tuple[int, ...]
     ) -> tuple[str, int]:
         """Write one member; return its RECORD hash and size."""
         info = self._zip_info(path, date_time, entry.executable)
@@ -348,7 +361,7 @@ class WheelWriter:
     def _write_zip(self, fh: BinaryIO, date_time: tuple[int, ...]) -> None:
         record: dict[str, tuple[str, int]] = {}
         entries = dict(self._entries)
-        entries[f"{self.dist_info}/WHEEL"] = _Entry(None, self.wheel_file(), False)
+        entries[f"{self.dist_info}/WHEEL"] = WheelEntry(None, self.wheel_file(), False)
         with zipfile.ZipFile(fh, "w") as zf:
             for path in sorted(entries, key=self._zip_order):
                 record[path] = self._write_entry(zf, path, entries[path], date_time)
@@ -359,7 +372,7 @@ class WheelWriter:
             ]
             lines.append(f"{record_path},,")
             data = ("\n".join(lines) + "\n").encode("utf-8")
-            self._write_entry(zf, record_path, _Entry(None, data, False), date_time)
+            self._write_entry(zf, record_path, WheelEntry(None, data, False), date_time)
 
     def write(self, out_dir: Path, *, environ: Mapping[str, str] | None = None) -> Path:
         """Write the wheel into ``out_dir`` (created if missing) and return its path.
