@@ -13,8 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
 from cratewright.gui.formatting import display_path
 from cratewright.gui.main_window import MainWindow
@@ -135,6 +136,11 @@ def test_an_edit_in_another_program_is_followed(qtbot, crate: Path) -> None:
     assert "⚠" not in window.header.text()
 
 
+def _widget(page, name: str):
+    return {"summary": page.editors["description"], "save": page.save_button,
+            "tabs": page.tabs.tabBar()}[name]  # fmt: skip
+
+
 def _type(qtbot, editor, text: str) -> None:
     editor.setFocus()
     editor.selectAll()
@@ -148,8 +154,13 @@ def test_unsaved_edits_survive_a_change_on_disk_and_the_user_is_asked(qtbot, cra
     page = window.metadata_page_if_built
     page.prepare_screenshot()
     page.confirm_save = lambda changes: True
+    page.ask_unsaved = lambda action: "discard"  # closing after a failed check never hangs
     _type(qtbot, page.editors["description"], "My unsaved summary")
     assert page.has_pending_edits and page.disk_bar.isHidden()
+    QApplication.processEvents()  # laid out as shown
+    where = {name: widget.mapTo(window, QPoint(0, 0)) for name, widget in (
+        ("summary", page.editors["description"]), ("save", page.save_button),
+        ("tabs", page.tabs.tabBar()))}  # fmt: skip
 
     cargo = crate / "Cargo.toml"
     _replace_atomically(cargo, cargo.read_text().replace('version = "0.2.0"', 'version = "0.5.0"'))
@@ -163,6 +174,9 @@ def test_unsaved_edits_survive_a_change_on_disk_and_the_user_is_asked(qtbot, cra
     assert page.has_pending_edits
     assert page.disk_bar.isVisible()
     assert "Cargo.toml changed on disk" in page.disk_bar.message.text()
+    QApplication.processEvents()
+    moved = [n for n, w in where.items() if w != _widget(page, n).mapTo(window, QPoint(0, 0))]
+    assert not moved, f"the bar moved {moved}: a click there would miss"
 
     # Keep: Save writes the edit (the newer Cargo.toml is not touched), then the forms follow
     page.disk_bar.keep_button.click()
@@ -182,6 +196,7 @@ def test_discard_on_the_bar_shows_the_files_as_they_are_now(qtbot, crate: Path) 
     window.show_page("metadata")
     page = window.metadata_page_if_built
     page.prepare_screenshot()
+    page.ask_unsaved = lambda action: "discard"
     _type(qtbot, page.editors["description"], "Mine")
     pyproject = crate / "pyproject.toml"
     theirs = pyproject.read_text().replace("[project]\n", '[project]\ndescription = "Theirs"\n')
@@ -245,6 +260,7 @@ def test_a_tick_on_the_release_page_is_read_by_the_metadata_page_before_it_saves
     metadata.prepare_screenshot()
     # the Metadata page read the new pyproject.toml: its Save neither conflicts nor undoes it
     metadata.confirm_save = lambda changes: True
+    metadata.ask_unsaved = lambda action: "discard"
     metadata.confirm_overwrite = lambda error: pytest.fail(f"asked to overwrite: {error}")
     window.show_page("metadata")
     _type(qtbot, metadata.editors["description"], "Saved after the tick")

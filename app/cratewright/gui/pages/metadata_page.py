@@ -219,8 +219,8 @@ class MetadataPage(MetadataSaving, Page):
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addWidget(self.summary_label)
-        layout.addWidget(self.disk_bar)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.disk_bar)  # below: nothing above it moves when it appears
         self._update_buttons()
 
     # -- loading ---------------------------------------------------------------------------
