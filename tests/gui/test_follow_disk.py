@@ -269,3 +269,21 @@ def test_a_tick_on_the_release_page_is_read_by_the_metadata_page_before_it_saves
     saved = (crate / "pyproject.toml").read_text()
     assert 'description = "Saved after the tick"' in saved
     assert "[tool.maturin.generate-ci" in saved
+
+
+def test_our_own_write_is_read_once_not_again_for_the_watchers_echo(qtbot, crate: Path) -> None:
+    window = open_in_window(qtbot, crate)
+    page = window.pages["metadata"]
+    page.prepare_screenshot()
+    page.confirm_save = lambda changes: True
+    page.ask_unsaved = lambda action: "discard"
+    updates: list[object] = []
+    window.state.project_updated.connect(updates.append)
+    window.show_page("metadata")
+    _type(qtbot, page.editors["description"], "Read once")
+    assert page.save()
+    qtbot.waitUntil(lambda: len(updates) == 1, timeout=60_000)
+    qtbot.wait(1_500)  # the watcher's event for that write arrives and settles meanwhile
+    qtbot.waitUntil(lambda: not window.state.rereading, timeout=10_000)  # no endless reading
+    assert len(updates) == 1, "the project was read again for the echo of our own Save"
+    assert window.pages["overview"].summary.text() == "Read once"

@@ -176,6 +176,9 @@ class AppState(QObject):
         """This app wrote the open project's files (a Save, a version bump): read it again
         now, so every page shows what is on disk (not only the page that wrote)."""
         del paths  # which files does not matter: the whole project is read again
+        if self._reread is not None:
+            self._reread_again = True  # written after that reading began: read once more
+            return
         self.reread()
 
     @property
@@ -192,14 +195,11 @@ class AppState(QObject):
     def reread(self) -> None:
         """Read the open project again in the background; pages get ``project_updated``.
 
-        One reading at a time: a change seen while one runs starts another when it ends
-        (only if the files differ from what that reading saw).
+        One reading at a time: when it ends, another starts only if the files differ from
+        what it saw (the watcher's late echo of our own write reads nothing twice).
         """
         path = self.project_path
-        if path is None:
-            return
-        if self._reread is not None:
-            self._reread_again = True
+        if path is None or self._reread is not None:
             return
         self._reread_again = False
         files = self.files
