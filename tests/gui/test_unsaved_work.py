@@ -225,9 +225,11 @@ def test_close_during_a_build_asks_naming_it_and_its_time(qtbot, crate: Path) ->
     window.confirm_stop_jobs = lambda jobs: answers.asked_stop.append(list(jobs)) or answers.stop
     page = window.build_page
     page.running_jobs = lambda: [RunningJob("a build of pyo3-mixed", 75.4)]  # type: ignore[method-assign]
-    assert not window.close()
+    window.quit_action.trigger()  # Ctrl+Q asks the same question as closing
     assert answers.asked_stop == [["a build of pyo3-mixed (running for 1 min 15 s)"]]
     assert window.isVisible()
+    assert not window.close()
+    assert len(answers.asked_stop) == 2
     answers.stop = True
     assert window.close()
 

@@ -105,7 +105,7 @@ class WindowProject:
         path = path.expanduser().resolve()
         self.content.setCurrentWidget(self.loading)
         self.navigation.setEnabled(False)
-        self.statusBar().showMessage(f"Opening {path}…")
+        self.statusBar().showMessage(f"Opening {display_path(path)}…")
         self._load_task = run_task(
             lambda sink, cancel: preloaded.result() if preloaded else _load_overview(path),
             parent=self,
@@ -126,7 +126,7 @@ class WindowProject:
         self.content.setCurrentWidget(self._workspace)
         if self.navigation.currentRow() < 0:
             self.navigation.setCurrentRow(0)
-        self.statusBar().showMessage(f"Opened {overview.root}", 8000)
+        self.statusBar().showMessage(f"Opened {display_path(overview.root)}", 8000)
         self._update_actions()
         self.project_loaded.emit(True)
 
