@@ -1,5 +1,5 @@
-"""``python -m cratewright`` runs the command line."""
+"""``python -m cratewright`` runs the command line (``gui`` straight to the desktop app)."""
 
-from cratewright.cli import main
+from cratewright.launch import main
 
 raise SystemExit(main())

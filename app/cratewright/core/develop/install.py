@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -77,6 +77,8 @@ class DevelopResult:
         python_dir: the source directory the .pth points at (mixed layout).
         native_files: native module / glue files written into the source tree.
         installer: "pip" or "uv" (None when nothing was installed).
+        plan: the plan the build followed (its out dir, a scratch folder, is gone), for a
+            caller that rebuilds the same way (``develop --watch``) without planning again.
     """
 
     name: str
@@ -88,6 +90,7 @@ class DevelopResult:
     python_dir: Path | None
     native_files: tuple[Path, ...]
     installer: str | None
+    plan: BuildPlan | None = field(default=None, repr=False, compare=False)
 
     def summary(self) -> str:
         """One line for the CLI and the GUI."""
@@ -420,6 +423,7 @@ def develop(
         python_dir=wheel.python_dir,
         native_files=wheel.native_files,
         installer=chosen.name if chosen else None,
+        plan=plan,
     )
     if skip_install and wheel.python_dir is None:
         sink(Message("warning", "⚠️ --skip-install only builds in place for mixed projects"))

@@ -116,8 +116,7 @@ class DevelopWatch:
             self.sink(event)
 
         if kind is ChangeKind.REPLAN or self._result is None:
-            self._result = develop(self.options, sink=sink, cancel=cancel, **self.develop_kwargs)
-            self._plan = None
+            self._developed(develop(self.options, sink=sink, cancel=cancel, **self.develop_kwargs))
             return
         plan = self._plan_for(self._result)
         result = self._result
@@ -134,7 +133,12 @@ class DevelopWatch:
             ):
                 return
         self.sink(Message("info", "🔁 The installed files differ; installing afresh"))
-        self._result = develop(self.options, sink=sink, cancel=cancel, **self.develop_kwargs)
+        self._developed(develop(self.options, sink=sink, cancel=cancel, **self.develop_kwargs))
+
+    def _developed(self, result: DevelopResult) -> None:
+        """A develop's result; its plan is the fast cycles' plan (no second cargo metadata)."""
+        self._result = result
+        self._plan = result.plan
 
     def _plan_for(self, result: DevelopResult) -> BuildPlan:
         if self._plan is None:
@@ -186,20 +190,26 @@ class DevelopWatch:
             started = time.monotonic()
             started_ns = time.time_ns()
 
+            done = threading.Event()
+
             def work(kind: ChangeKind = kind, cancel: CancelToken = cancel,
-                     artifacts: list[CargoArtifact] = artifacts,
-                     outcome: _Outcome = outcome) -> None:  # fmt: skip
+                     artifacts: list[CargoArtifact] = artifacts, outcome: _Outcome = outcome,
+                     done: threading.Event = done) -> None:  # fmt: skip
                 try:
                     self._cycle(kind, cancel, artifacts)
                 except BaseException as exc:  # reported on the watching thread
                     outcome.error = exc
+                finally:
+                    done.set()
 
+            # Waited for through ``done``, not Thread.join: on Python 3.11 a Ctrl-C that lands
+            # in join() marks the thread finished while it still runs (bpo-45274), and the
+            # watch would exit before the cycle had stopped cargo.
             thread = threading.Thread(target=work, name="cratewright-watch-cycle", daemon=True)
             thread.start()
             pending: set[Path] = set()  # every change seen while the cycle ran
             try:
-                while thread.is_alive():
-                    thread.join(_POLL)
+                while not done.wait(_POLL):
                     if stop.is_set():
                         cancel.cancel()
                         continue
@@ -209,7 +219,7 @@ class DevelopWatch:
                         cancel.cancel()  # a Python-only save never needs to stop a build
             except BaseException:
                 cancel.cancel()
-                thread.join()
+                done.wait()
                 raise
             seconds = time.monotonic() - started
             newer_kind, newer = classify_changes(pending, self._inputs)
