@@ -287,3 +287,29 @@ def test_our_own_write_is_read_once_not_again_for_the_watchers_echo(qtbot, crate
     qtbot.waitUntil(lambda: not window.state.rereading, timeout=10_000)  # no endless reading
     assert len(updates) == 1, "the project was read again for the echo of our own Save"
     assert window.pages["overview"].summary.text() == "Read once"
+
+
+def test_a_project_that_did_not_open_opens_once_fixed_on_disk(qtbot, tmp_path: Path) -> None:
+    crate = tmp_path / "broken"
+    shutil.copytree(TEST_CRATES / "hello-bin", crate, ignore=shutil.ignore_patterns("target"))
+    cargo = crate / "Cargo.toml"
+    good = cargo.read_text()
+    cargo.write_text(good.replace('version = "0.1.0"', 'version = "0.1.0'))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.project_loaded, timeout=60_000) as blocker:
+        window.open_project(crate)
+    assert blocker.args == [False]
+    assert window.error_panel.location.text().startswith(f"In {cargo}, line 3")
+    # still broken, elsewhere: the panel shows the error the file has now
+    with qtbot.waitSignal(window.project_loaded, timeout=60_000) as blocker:
+        _replace_atomically(cargo, good + "[broken\n")
+    assert blocker.args == [False]
+    assert not window.error_panel.location.text().startswith(f"In {cargo}, line 3")
+    assert str(cargo) in window.error_panel.location.text()
+    # fixed in the editor: the project opens without a click
+    with qtbot.waitSignal(window.project_loaded, timeout=60_000) as blocker:
+        _replace_atomically(cargo, good)
+    assert blocker.args == [True]
+    assert window.content.currentWidget() is window._workspace
+    assert window.pages["overview"].heading.text() == "hello-bin 0.1.0"

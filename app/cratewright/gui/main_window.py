@@ -154,6 +154,7 @@ class MainWindow(WindowMenus, WindowProject, QMainWindow):
         self.state.project_changed.connect(self._show_project)
         self.state.project_updated.connect(self._show_project)
         self.state.read_error_changed.connect(lambda: self._show_project(self.state.overview))
+        self.state.reopen_wanted.connect(self._reopen_after_fix)
         self.state.status.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._create_actions()
         self._show_welcome()

@@ -21,7 +21,7 @@ from PySide6.QtGui import QGuiApplication
 if TYPE_CHECKING:  # the engine is imported by the project load, not by the first paint
     from cratewright.core.metadata import ProjectOverview
 
-__all__ = ["ProjectFiles", "manifest_paths"]
+__all__ = ["ProjectFiles", "candidate_manifests", "manifest_paths"]
 
 Stamp = tuple[int, int] | None  # (size, mtime in ns), None when the file is missing
 _SETTLE_MS = 250  # an editor's save is several events (temp file, rename): look once after
@@ -35,6 +35,12 @@ def manifest_paths(overview: ProjectOverview) -> list[Path]:
     paths = [project.cargo_toml, project.pyproject_toml, workspace / "Cargo.toml"]
     paths.append(workspace / "Cargo.lock")
     return list(dict.fromkeys(p for p in paths if p is not None))
+
+
+def candidate_manifests(path: Path) -> list[Path]:
+    """The manifests of a project that did not open (``path`` as the user gave it)."""
+    folder = path if path.is_dir() else path.parent
+    return list(dict.fromkeys([folder / "Cargo.toml", folder / "pyproject.toml"]))
 
 
 def _stamp(path: Path) -> Stamp:

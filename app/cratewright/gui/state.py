@@ -37,6 +37,8 @@ class AppState(QObject):
             (a Save, a version bump, an edit in another program): the same project, so
             selections, results and logs stay; every page shows the new reading.
         read_error_changed(): :attr:`read_error` was set or cleared.
+        reopen_wanted(): the project did not open and its files changed on disk since (the
+            user is fixing them): the window opens it again.
         navigate(str): a page asks the window to show another page (by page_id).
         watching_changed(bool): a "Rebuild on save" watch started or ended.
     """
@@ -44,6 +46,7 @@ class AppState(QObject):
     project_changed = Signal(object)
     project_updated = Signal(object)
     read_error_changed = Signal()
+    reopen_wanted = Signal()
     selection_changed = Signal()
     artifacts_changed = Signal()
     status = Signal(str)
@@ -153,17 +156,25 @@ class AppState(QObject):
             from cratewright.gui.project_files import ProjectFiles
 
             self._files = ProjectFiles(self)
-            self._files.changed_on_disk.connect(self.reread)
+            self._files.changed_on_disk.connect(self._changed_on_disk)
         return self._files
 
     def _watch(self, overview: ProjectOverview | None) -> None:
-        if overview is None:
-            if self._files is not None:
-                self._files.stop()
-            return
-        from cratewright.gui.project_files import manifest_paths
+        from cratewright.gui.project_files import candidate_manifests, manifest_paths
 
-        self.files.watch(manifest_paths(overview))
+        path = self.project_path
+        if overview is not None:
+            self.files.watch(manifest_paths(overview))
+        elif path is not None:  # it did not open: its manifests, to open it once fixed
+            self.files.watch(candidate_manifests(path))
+        elif self._files is not None:
+            self._files.stop()
+
+    def _changed_on_disk(self) -> None:
+        if self.overview is None:
+            self.reopen_wanted.emit()
+        else:
+            self.reread()
 
     def stop_following(self, timeout_ms: int = 30_000) -> None:
         """The window closes: watch no more and let a reading in progress end."""

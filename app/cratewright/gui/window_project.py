@@ -75,6 +75,13 @@ class WindowProject:
         if self.state.project_path is not None:
             self.open_project(self.state.project_path, action="reloading the project")
 
+    def _reopen_after_fix(self) -> None:
+        """The project that did not open changed on disk (being fixed): open it again, so
+        the window shows it, or the error it has now (not the one it had)."""
+        path = self.state.project_path
+        if path is not None and self._load_task is None and not self.building:
+            self.open_project(path, action="reloading the project")
+
     def resolve_unsaved(self, action: str) -> bool:
         """Ask Save / Discard / Cancel when metadata edits are pending; False means stay."""
         page = self.metadata_page_if_built
