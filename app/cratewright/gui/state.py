@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from cratewright.gui.settings import load_build_options, load_interpreters, save_interpreters
-from cratewright.gui.workers import Task, run_task
 
 if TYPE_CHECKING:  # the engine is imported by the project load, not by the first paint
     from cratewright.core.build import ExistingArtifact
     from cratewright.core.metadata import ProjectOverview
     from cratewright.gui.project_files import ProjectFiles, Stamp
+    from cratewright.gui.workers import Task
 
 __all__ = ["AppState"]
 
@@ -216,6 +216,8 @@ class AppState(QObject):
         files = self.files
         seen = files.snapshot()
         generation = self._generation
+
+        from cratewright.gui.workers import run_task  # not needed before a project is open
 
         def load(sink, cancel):  # type: ignore[no-untyped-def]
             from cratewright.core.metadata import load_overview
