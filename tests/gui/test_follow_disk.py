@@ -313,3 +313,28 @@ def test_a_project_that_did_not_open_opens_once_fixed_on_disk(qtbot, tmp_path: P
     assert blocker.args == [True]
     assert window.content.currentWidget() is window._workspace
     assert window.pages["overview"].heading.text() == "hello-bin 0.1.0"
+
+
+@pytest.mark.cargo
+def test_a_feature_added_during_a_build_is_offered_and_the_build_goes_on(
+    qtbot, tmp_path: Path
+) -> None:
+    crate = tmp_path / "slow-build"
+    shutil.copytree(TEST_CRATES / "slow-build", crate, ignore=shutil.ignore_patterns("target"))
+    window = open_in_window(qtbot, crate)
+    window.confirm_stop_jobs = lambda jobs: True  # closing after a failed check stops it
+    window.show_page("build")
+    page = window.build_page
+    page.form.out.setText(str(tmp_path / "wheels"))
+    assert not page.form.features_menu_button.isEnabled()  # no features yet
+    page.build_button.click()
+    qtbot.waitUntil(lambda: "Compiling slow-build" in page.log.plain_text(), timeout=300_000)
+    cargo = crate / "Cargo.toml"
+    with qtbot.waitSignal(window.state.project_updated, timeout=60_000):
+        _replace_atomically(cargo, cargo.read_text() + "\n[features]\nextra = []\n")
+    assert page.building, "the build goes on"
+    assert [a.text() for a in page.form._features_menu.actions()] == ["extra"]
+    assert "Compiling slow-build" in page.log.plain_text(), "the log stays"
+    page.cancel_build()
+    page.wait_for_build()
+    assert not page.building

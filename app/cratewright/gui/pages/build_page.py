@@ -185,10 +185,10 @@ class BuildPage(Page):
             self.project_updated(overview)
 
     def project_updated(self, overview: ProjectOverview) -> None:
-        """The same project read again (a Save, a bump): new options, the log stays."""
-        if not self.building:  # a running build read the files when it started
-            self.diagnostics.set_root(overview.cargo_metadata.workspace_root)
-            self.form.load(overview, load_build_options(overview.root))
+        """The same project read again (a Save, a bump): new options, the log stays (a
+        running build goes on with the options it started with)."""
+        self.diagnostics.set_root(overview.cargo_metadata.workspace_root)
+        self.form.load(overview, load_build_options(overview.root))
 
     def _reset_progress(self) -> None:
         self.progress.setRange(0, 1)
