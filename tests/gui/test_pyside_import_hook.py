@@ -40,15 +40,19 @@ def test_the_app_installs_it_and_the_answers_match_pyside6s(qapp: object) -> Non
 
 
 def test_a_module_imported_after_qt_gets_pyside6s_feature_default(qapp: object) -> None:
+    """PySide6's own per-import function, fed two modules, records its usual answers.
+
+    Called directly (as its import hook does): another test may have replaced
+    ``builtins.__import__`` for a while, and this checks our check, not the hook.
+    """
+    import cratewright.core.user_files
+    import cratewright.gui.scrolling
+
     create_application()
     feature = sys.modules["shibokensupport.feature"]
-    sys.modules.pop("cratewright.gui.scrolling", None)
-    sys.modules.pop("cratewright.core.user_files", None)
-    feature.pyside_feature_dict.pop("cratewright.gui.scrolling", None)
-    feature.pyside_feature_dict.pop("cratewright.core.user_files", None)
-    # PySide6 looks at the module an import statement returns: ``from M import x`` gives M
-    from cratewright.core.user_files import read_user_file  # noqa: F401  (no PySide6)
-    from cratewright.gui.scrolling import scrolled_column  # noqa: F401  (imports PySide6)
-
-    assert feature.pyside_feature_dict["cratewright.gui.scrolling"] == 0
-    assert feature.pyside_feature_dict["cratewright.core.user_files"] == -1
+    assert getattr(feature._mod_uses_pyside, "_cratewright_fast_check", False)
+    cases = ((cratewright.gui.scrolling, 0), (cratewright.core.user_files, -1))
+    for module, expected in cases:  # imports PySide6 / says nothing of it
+        feature.pyside_feature_dict.pop(module.__name__, None)
+        feature.feature_imported(module)
+        assert feature.pyside_feature_dict[module.__name__] == expected, module
