@@ -29,20 +29,21 @@ def test_gui_is_handed_its_arguments_before_the_cli_is_imported() -> None:
     assert out == "7 [['some/crate', '--size', '1024x700', '--build']] False False"
 
 
-def test_every_other_verb_goes_to_the_cli() -> None:
+def _help(*verb: str) -> str:
+    """``python -m cratewright VERB --help``: the launcher's path, as the script takes it."""
     proc = subprocess.run(
-        [sys.executable, "-m", "cratewright", "list-python", "--help"],
+        [sys.executable, "-m", "cratewright", *verb, "--help"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    assert "usage: cratewright list-python" in proc.stdout
+    return proc.stdout
+
+
+def test_every_other_verb_goes_to_the_cli() -> None:
+    assert "usage: cratewright list-python" in _help("list-python")
 
 
 def test_gui_help_names_the_apps_options() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "cratewright", "gui", "--help"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
+    text = _help("gui")
     for option in ("--screenshot", "--size", "--theme", "--build"):
-        assert option in proc.stdout
+        assert option in text
