@@ -90,7 +90,7 @@ class DevelopResult:
     python_dir: Path | None
     native_files: tuple[Path, ...]
     installer: str | None
-    plan: BuildPlan | None = field(default=None, repr=False, compare=False)
+    plan: BuildPlan = field(repr=False, compare=False)
 
     def summary(self) -> str:
         """One line for the CLI and the GUI."""

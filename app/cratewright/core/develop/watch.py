@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import queue
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -25,12 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from cratewright.core.build.builder import wheel_entries
-from cratewright.core.build.plan import BuildOptions, BuildPlan, plan_build
+from cratewright.core.build.plan import BuildOptions, BuildPlan
 from cratewright.core.develop.file_watcher import FileWatcher, require_watchfiles
 from cratewright.core.develop.install import (
     DevelopResult,
     develop,
-    develop_options,
     refresh_source_tree,
 )
 from cratewright.core.develop.installed_files import refresh_installed
@@ -97,9 +95,7 @@ class DevelopWatch:
         self.cycles = 0
         self._changes: queue.Queue[set[Path]] = queue.Queue()
         self._result: DevelopResult | None = None
-        self._plan: BuildPlan | None = None
         self._inputs = WatchInputs(frozenset(), frozenset())
-        self._scratch = tempfile.TemporaryDirectory(prefix="cratewright-watch-")
         self._watcher: FileWatcher | None = None
 
     @property
@@ -116,10 +112,10 @@ class DevelopWatch:
             self.sink(event)
 
         if kind is ChangeKind.REPLAN or self._result is None:
-            self._developed(develop(self.options, sink=sink, cancel=cancel, **self.develop_kwargs))
+            self._result = develop(self.options, sink=sink, cancel=cancel, **self.develop_kwargs)
             return
-        plan = self._plan_for(self._result)
         result = self._result
+        plan = result.plan  # develop's own plan: the fast cycle rebuilds exactly that
         with wheel_entries(plan, sink=sink, cancel=cancel) as entries:
             if result.python_dir is not None:
                 # the .pth serves the source tree: the native module goes there
@@ -133,26 +129,14 @@ class DevelopWatch:
             ):
                 return
         self.sink(Message("info", "🔁 The installed files differ; installing afresh"))
-        self._developed(develop(self.options, sink=sink, cancel=cancel, **self.develop_kwargs))
-
-    def _developed(self, result: DevelopResult) -> None:
-        """A develop's result; its plan is the fast cycles' plan (no second cargo metadata)."""
-        self._result = result
-        self._plan = result.plan
-
-    def _plan_for(self, result: DevelopResult) -> BuildPlan:
-        if self._plan is None:
-            out = Path(self._scratch.name) / "plan"
-            options = develop_options(self.options, result.environment, out)
-            self._plan = plan_build(options)
-        return self._plan
+        self._result = develop(self.options, sink=sink, cancel=cancel, **self.develop_kwargs)
 
     def _inputs_after(self, artifacts: list[CargoArtifact]) -> WatchInputs:
         """Recompute what to watch from the plan and the dep-info of what was just built."""
         result = self._result
         if result is None:
             return self._inputs
-        plan = self._plan_for(result)
+        plan = result.plan
         meta = plan.cargo_metadata
         local = [p for p in meta.raw.get("packages", []) if p.get("source") is None]
         roots = [Path(p["manifest_path"]).parent for p in local if p.get("manifest_path")]
@@ -305,8 +289,8 @@ class DevelopWatch:
 
     def _root(self) -> Path:
         """Where trigger paths are shown from: the project, once a plan knows it."""
-        if self._plan is not None:
-            return self._plan.project.project_root
+        if self._result is not None:
+            return self._result.plan.project.project_root
         return self.options.cwd or Path.cwd()
 
     def _take(self) -> set[Path]:
@@ -365,7 +349,6 @@ class DevelopWatch:
         finally:
             if self._watcher is not None:
                 self._watcher.stop()
-            self._scratch.cleanup()
 
 
 _ACTIONS = {
