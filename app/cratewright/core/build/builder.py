@@ -166,6 +166,17 @@ def _write_wheel(
         return writer.write(out_dir or plan.out_dir)
 
 
+def _compile_and_tag(
+    plan: BuildPlan, job: WheelJob, *, sink: EventSink, cancel: CancelToken | None
+) -> tuple[CompiledArtifacts, str, str, bool]:
+    """Compile one job and audit it: (artifacts, wheel tag, policy, libraries to bundle?)."""
+    _check_cancel(cancel)
+    compiled = compile_job(plan, job, sink=sink, cancel=cancel)
+    _check_cancel(cancel)
+    platform, policy, bundle = _audit(plan, compiled, sink)
+    return compiled, f"{job.python_tag}-{job.abi_tag}-{platform}", policy, bundle
+
+
 @contextmanager
 def wheel_entries(
     plan: BuildPlan, *, sink: EventSink, cancel: CancelToken | None = None
@@ -180,10 +191,7 @@ def wheel_entries(
     if plan.auditwheel == "repair":
         raise BuildError("wheel_entries() cannot repair a wheel; build it with build_wheels()")
     job = plan.jobs[0]
-    compiled = compile_job(plan, job, sink=sink, cancel=cancel)
-    _check_cancel(cancel)
-    platform, _policy, _bundle = _audit(plan, compiled, sink)
-    tag = f"{job.python_tag}-{job.abi_tag}-{platform}"
+    compiled, tag, _policy, _bundle = _compile_and_tag(plan, job, sink=sink, cancel=cancel)
     with tempfile.TemporaryDirectory(prefix="cratewright-") as scratch:
         writer = _collect_wheel(plan, job, compiled, tag, Path(scratch), sink=sink, cancel=cancel)
         _check_cancel(cancel)
@@ -231,11 +239,7 @@ def build_wheels(
     prepare_output_dir(plan.out_dir, "the output directory", error=BuildError)
     built: list[BuiltWheel] = []
     for job in plan.jobs:
-        _check_cancel(cancel)
-        compiled = compile_job(plan, job, sink=sink, cancel=cancel)
-        _check_cancel(cancel)
-        platform, policy, bundle = _audit(plan, compiled, sink)
-        tag = f"{job.python_tag}-{job.abi_tag}-{platform}"
+        compiled, tag, policy, bundle = _compile_and_tag(plan, job, sink=sink, cancel=cancel)
         if plan.pypi_validation:
             _refuse_for_pypi(plan, tag)
         if bundle and plan.auditwheel == "repair":
