@@ -133,14 +133,15 @@ def _user_python_paths(plan: BuildPlan) -> set[str]:
     return {archive for archive, _ in python_files(plan.layout, plan.project.maturin.exclude)}
 
 
-def _tree_path(plan: BuildPlan, name: str, user_paths: set[str]) -> Path | None:
+def _tree_path(name: str, python_dir: Path, top: str, user_paths: set[str]) -> Path | None:
     """Where a wheel member of a mixed project goes in the source tree (None: not there).
 
-    The module's own package, except the user's Python files (served through the .pth).
+    The module's own package (``top``), except the user's Python files (served through
+    the .pth).
     """
-    if name in user_paths or PurePosixPath(name).parts[0] != plan.layout.module_name.split(".")[0]:
+    if name in user_paths or PurePosixPath(name).parts[0] != top:
         return None
-    return plan.layout.python_dir.resolve() / name
+    return python_dir / name
 
 
 def refresh_source_tree(plan: BuildPlan, entries: Mapping[str, WheelEntry]) -> tuple[Path, ...]:
@@ -148,10 +149,11 @@ def refresh_source_tree(plan: BuildPlan, entries: Mapping[str, WheelEntry]) -> t
 
     Only changed files are written; the editable install itself stays as it is.
     """
+    python_dir, top = plan.layout.python_dir.resolve(), plan.layout.module_name.split(".")[0]
     user_paths = _user_python_paths(plan)
     written = []
     for name, entry in entries.items():
-        target = _tree_path(plan, name, user_paths)
+        target = _tree_path(name, python_dir, top, user_paths)
         if target is not None and write_if_changed(target, entry) is not None:
             written.append(target)
     return tuple(written)
@@ -160,7 +162,7 @@ def refresh_source_tree(plan: BuildPlan, entries: Mapping[str, WheelEntry]) -> t
 def _convert(plan: BuildPlan, built: Path, tag: str, out_dir: Path) -> EditableWheel:
     """Turn a normal wheel of a mixed project into its editable counterpart."""
     metadata = plan.metadata
-    python_dir = plan.layout.python_dir.resolve()
+    python_dir, top = plan.layout.python_dir.resolve(), plan.layout.module_name.split(".")[0]
     user_paths = _user_python_paths(plan)
     writer = WheelWriter(
         metadata.dist_name, metadata.escaped_version, [tag], settings=plan.compression
@@ -171,14 +173,13 @@ def _convert(plan: BuildPlan, built: Path, tag: str, out_dir: Path) -> EditableW
             for info in wheel.infolist():
                 name = info.filename
                 executable = bool((info.external_attr >> 16) & 0o111)
-                target = _tree_path(plan, name, user_paths)
                 if name.startswith(f"{writer.dist_info}/"):
                     inner = name[len(writer.dist_info) + 1 :]
                     if inner not in ("WHEEL", "RECORD"):
                         writer.add_dist_info(inner, wheel.read(info))
                 elif name in user_paths:
                     continue  # served from the source tree through the .pth
-                elif target is not None:
+                elif (target := _tree_path(name, python_dir, top, user_paths)) is not None:
                     write_into_tree(target, wheel.read(info), executable)
                     native.append(target)
                 else:
