@@ -213,9 +213,7 @@ def _write_metadata(metadata_directory: str) -> str:
         metadata = load_overview(None, cwd=Path.cwd(), sink=_sink).metadata
     except CratewrightError as exc:
         raise _fail(exc) from None
-    dist_info = Path(metadata_directory) / (
-        f"{metadata.dist_name}-{metadata.escaped_version}.dist-info"
-    )
+    dist_info = Path(metadata_directory) / metadata.dist_info
     files = {"METADATA": metadata.render().encode("utf-8")}
     entry_points = metadata.entry_points_txt()
     if entry_points:

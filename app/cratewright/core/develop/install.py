@@ -412,8 +412,7 @@ def develop(
         if chosen is not None:
             argv = chosen.install(env.python, ["--no-deps", "--force-reinstall", str(wheel.path)])
             _run_installer(argv, env, chosen.name, sink)
-            dist_info = f"{plan.metadata.dist_name}-{plan.metadata.escaped_version}.dist-info"
-            site = _mark_editable(env, dist_info, plan.project.project_root, sink)
+            site = _mark_editable(env, plan.metadata.dist_info, plan.project.project_root, sink)
     result = DevelopResult(
         name=plan.metadata.name,
         version=str(plan.metadata.version),

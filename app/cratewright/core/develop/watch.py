@@ -123,9 +123,8 @@ class DevelopWatch:
                 return
             if not result.installed:
                 return
-            dist_info = f"{plan.metadata.dist_name}-{plan.metadata.escaped_version}.dist-info"
             if result.site_packages is not None and refresh_installed(
-                result.site_packages, dist_info, entries
+                result.site_packages, plan.metadata.dist_info, entries
             ):
                 return
         self.sink(Message("info", "🔁 The installed files differ; installing afresh"))

@@ -16,6 +16,7 @@ from cratewright.core.metadata.readme_license import (
     fold_header,
 )
 from cratewright.core.metadata.versions import (
+    dist_info_dir_name,
     escape_dist_name,
     escape_version,
 )
@@ -60,6 +61,11 @@ class CoreMetadata:
     def escaped_version(self) -> str:
         """The version as it appears in wheel file and dist-info names."""
         return escape_version(self.version)
+
+    @property
+    def dist_info(self) -> str:
+        """The ``<name>-<version>.dist-info`` folder of a wheel or an install."""
+        return dist_info_dir_name(self.name, self.version)
 
     @property
     def requires_python(self) -> SpecifierSet | None:
