@@ -149,7 +149,7 @@ class MetadataSaving:
         self.disk_bar.hide()
         self._update_buttons()
         if reload:  # every page follows the saved files, through the shared state
-            self.state.files_written([c.path for c in changes])
+            self.state.files_written()
         return True
 
     def project_updated(self, overview: ProjectOverview) -> None:

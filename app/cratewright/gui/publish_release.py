@@ -410,7 +410,7 @@ class ReleaseChecklist(QWidget):
                 names = ", ".join(p.name for p in written)
                 self.state.status.emit(f"Version {version.python if version else ''} written to "
                                        f"{names}")  # fmt: skip
-                self.state.files_written(written)
+                self.state.files_written()
         if not result.ok:
             self._queue = []
         self._next()

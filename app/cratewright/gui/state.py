@@ -183,10 +183,10 @@ class AppState(QObject):
         self._generation += 1  # a reading that ends now is not shown
         self.wait_reread(timeout_ms)
 
-    def files_written(self, paths: tuple[Path, ...] | list[Path] = ()) -> None:
+    def files_written(self) -> None:
         """This app wrote the open project's files (a Save, a version bump): read it again
-        now, so every page shows what is on disk (not only the page that wrote)."""
-        del paths  # which files does not matter: the whole project is read again
+        now, so every page shows what is on disk (not only the page that wrote). Which files
+        does not matter: the whole project is read again."""
         if self._reread is not None:
             self._reread_again = True  # written after that reading began: read once more
             return

@@ -302,7 +302,7 @@ class ReleasePage(ReleaseWriting, Page):
             return
         self.status.setText(f"{done}; saved to pyproject.toml")
         self.refresh()
-        self.state.files_written([self._pyproject])  # the other pages read it again too
+        self.state.files_written()  # the other pages read it again too
 
     def _on_toggled(self, platform: str, arch: str, enabled: bool) -> None:
         ci = self._ci
