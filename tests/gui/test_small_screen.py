@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTabWidget
 
 from cratewright.gui.main_window import MainWindow
@@ -136,3 +137,37 @@ def test_audit_summary_is_cut_at_a_word_with_an_ellipsis() -> None:
     words = [word.rstrip(",") for word in reason.split(" ")]
     assert short[:-2].rsplit(" ", 1)[-1] in words, "the last word shown is a whole word"
     assert shorten("short", 160) == "short"
+
+
+def test_interpreters_table_fits_without_scrolling_sideways(qtbot, app_style) -> None:
+    """At 1024×700 the whole table is readable without a horizontal scroll bar: the Path
+    column takes what is left and cuts a long path in its middle, the full path in the
+    cell's tooltip; the other columns are as wide as their contents (a verdict too long to
+    fit beside a readable path is cut at its end, whole in its tooltip)."""
+    from cratewright.gui.formatting import display_path
+    from cratewright.gui.interpreter_table import _COLUMNS, _KIND, _PATH, _USABLE
+
+    window = open_in_window(qtbot, TEST_CRATES / "pyo3-mixed")
+    window.resize(1024, 700)
+    window.show_page("interpreters")
+    page = window.pages["interpreters"]
+    page.prepare_screenshot()
+    _settle()
+    table = page.table
+    assert table.rowCount() >= 3, "real interpreters of this machine are listed"
+    assert table.horizontalScrollBar().maximum() == 0, "the table scrolls sideways"
+    used = sum(table.columnWidth(c) for c in range(len(_COLUMNS)))
+    assert used <= table.viewport().width()
+    for column in range(len(_COLUMNS)):
+        if column not in (_PATH, _USABLE):  # these show their texts whole
+            assert table.columnWidth(column) >= table.sizeHintForColumn(column), column
+    metrics = table.fontMetrics()
+    for row in range(table.rowCount()):
+        verdict = table.item(row, _USABLE)
+        if verdict.text().startswith("✓"):  # "✓ usable: gets its own cp311-cp311 wheel"
+            assert metrics.horizontalAdvance(verdict.text()) < table.columnWidth(_USABLE)
+        assert verdict.toolTip() == verdict.text()
+        full = table.item(row, _KIND).data(Qt.ItemDataRole.UserRole)
+        cell = table.item(row, _PATH)
+        assert cell.toolTip() == full
+        assert cell.text() == display_path(full)

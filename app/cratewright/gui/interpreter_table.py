@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
+    QHeaderView,
     QMessageBox,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableWidget,
     QTableWidgetItem,
 )
 
@@ -45,6 +47,47 @@ class PathDelegate(QStyledItemDelegate):
         option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
+class ColumnFitter(QObject):
+    """Keeps the table as wide as its viewport, so it never scrolls sideways.
+
+    Kind, Version, ABI tag and Venv are as wide as their contents; the verdict gets its
+    contents' width too unless that would leave the path less than a readable minimum
+    (then it is cut at its end, its tooltip has it whole); the Path column stretches over
+    the rest and cuts a long path in its middle. Runs again when the viewport changes size
+    (window resized, vertical scroll bar shown) and after the rows are filled.
+    """
+
+    def __init__(self, table: QTableWidget) -> None:
+        super().__init__(table)
+        self._table = table
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in (_KIND, _VERSION, _ABI, _VENV):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(_USABLE, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(_PATH, QHeaderView.ResizeMode.Stretch)
+        # room for "~/.pyenv/…/bin/python3.13": where it lives and the executable's name
+        self.path_minimum = table.fontMetrics().horizontalAdvance("~/.pyenv/ver…/bin/python3.13")
+        table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        """Size the verdict column for the current viewport width and rows."""
+        table = self._table
+        header = table.horizontalHeader()
+        others = sum(
+            max(table.sizeHintForColumn(c), header.sectionSizeHint(c))
+            for c in (_KIND, _VERSION, _ABI, _VENV)
+        )
+        room = table.viewport().width() - others - self.path_minimum
+        needs = max(table.sizeHintForColumn(_USABLE), header.sectionSizeHint(_USABLE))
+        table.setColumnWidth(_USABLE, max(header.sectionSizeHint(_USABLE), min(needs, room)))
+
+
 class InterpreterTable:
     """The interpreter table of the Interpreters & Targets page."""
 
@@ -67,6 +110,7 @@ class InterpreterTable:
         for row, found in enumerate(items):
             self._fill_row(row, found, self._verdicts[found.path], found.path in chosen)
         self._filling = False
+        self.column_fitter.fit()
         self.status_label.setText(self._counts_text(scan))
         probed = scan.listing.probed
         self.status_label.setToolTip(
@@ -109,7 +153,9 @@ class InterpreterTable:
         for column, item in cells.items():
             if column != _KIND:
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            if column != _USABLE:
+            if column == _PATH:
+                item.setToolTip(str(found.path))  # the cell may show it cut or as ~/…
+            elif column != _USABLE:
                 item.setToolTip(tooltip)
             self.table.setItem(row, column, item)
 

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -46,14 +45,10 @@ from cratewright.events import CancelToken, EventSink
 from cratewright.gui.formatting import display_path
 from cratewright.gui.interpreter_scan import EXTRA_KEY, _Scan, _scan, _stored_paths
 from cratewright.gui.interpreter_table import (
-    _ABI,
     _BAD,
     _COLUMNS,
-    _KIND,
     _PATH,
-    _USABLE,
-    _VENV,
-    _VERSION,
+    ColumnFitter,
     InterpreterTable,
     PathDelegate,
 )
@@ -137,12 +132,7 @@ class InterpretersPage(InterpreterTable, TargetChoice, Page):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in ((_KIND, 120), (_VERSION, 80), (_ABI, 110), (_VENV, 50)):
-            self.table.setColumnWidth(column, width)
-        self.table.setColumnWidth(_USABLE, 380)
+        self.column_fitter = ColumnFitter(self.table)  # never scrolls sideways
         self.table.itemChanged.connect(self._item_changed)
         self.table.setItemDelegateForColumn(_PATH, PathDelegate(self.table))
         # at 1024x700 the table still shows 8 rows; the target list below gives up height
