@@ -110,6 +110,25 @@ def test_repair_button_repairs_and_audits_the_result(
     assert page.running_jobs() == []
 
 
+def test_a_failed_repair_says_why_in_the_repair_tab_and_keeps_the_verdict(
+    qtbot, page: AuditPage, unrepaired: Path, tmp_path: Path
+):
+    page.open_wheel(unrepaired)
+    _audited(qtbot, page, unrepaired.name)
+    summary = page.summary.text()
+    blocker = tmp_path / "house"
+    blocker.write_text("a file where the output folder should go")
+    page.repair.out_dir.setText(str(blocker))
+    button = page.repair.repair_button.mapTo(page, QPoint(0, 0))
+    qtbot.mouseClick(page.repair.repair_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.repair.repair_button.isEnabled(), timeout=30_000)
+    assert str(blocker) in page.repair.result.text()
+    assert "d64545" in page.repair.result.styleSheet()  # shown as an error
+    assert page.summary.isVisibleTo(page) and page.summary.text() == summary
+    assert not page.error.isVisibleTo(page)
+    assert page.repair.repair_button.mapTo(page, QPoint(0, 0)) == button
+
+
 def test_corrupt_inputs_show_clear_messages(qtbot, page: AuditPage, tmp_path: Path):
     bad = tmp_path / "bad-1.0-py3-none-any.whl"
     bad.write_bytes(b"not a zip")

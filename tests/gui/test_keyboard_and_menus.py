@@ -161,6 +161,46 @@ def test_buttons_stay_put_when_a_message_comes_and_goes(qtbot, app_state) -> Non
     assert page.publish_button.mapTo(page, QPoint(0, 0)) == before
 
 
+def test_audit_tabs_and_buttons_stay_put_when_an_audit_fails(qtbot, tmp_path: Path) -> None:
+    """A failed audit's error line takes the verdict's place (its room is reserved), so the
+    tabs and the buttons do not move down under the pointer."""
+    from PySide6.QtWidgets import QWidget
+
+    from tests.core.test_audit_support import make_wheel as make_test_wheel
+
+    window = open_in_window(qtbot, TEST_CRATES / "pyo3-mixed")
+    window.resize(1024, 700)
+    window.show_page("audit")
+    page = window.pages["audit"]
+    QApplication.processEvents()
+
+    def places() -> dict[str, tuple[QPoint, object]]:
+        QApplication.processEvents()
+        widgets: dict[str, QWidget] = {
+            "tabs": page.tabs,
+            "tab bar": page.tabs.tabBar(),
+            "open": page.open_button,
+            "repair": page.repair.repair_button,
+        }
+        return {k: (w.mapTo(page, QPoint(0, 0)), w.size()) for k, w in widgets.items()}
+
+    pure = make_test_wheel(tmp_path / "good", {"pkg/__init__.py": b""}, tag="py3-none-any")
+    page.open_wheel(pure)
+    qtbot.waitUntil(lambda: page.badge.text() == "pure Python", timeout=30_000)
+    before = places()
+    bad = tmp_path / "bad-1.0-py3-none-any.whl"
+    bad.write_bytes(b"not a zip")  # a real file that is no wheel
+    page.open_wheel(bad)
+    qtbot.waitUntil(lambda: page.error.isVisibleTo(page), timeout=30_000)
+    assert "is not a wheel: not a valid zip file" in page.error.text()
+    assert page.badge.text() == "cannot audit"
+    assert places() == before
+    page.open_wheel(pure)  # and back: the error goes, nothing moves either
+    qtbot.waitUntil(lambda: page.badge.text() == "pure Python", timeout=30_000)
+    assert not page.error.isVisibleTo(page)
+    assert places() == before
+
+
 def test_app_script_without_a_display_says_what_to_do_instead() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env.pop("APP_XVFB", None)

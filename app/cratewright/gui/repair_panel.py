@@ -61,11 +61,21 @@ class RepairPanel(QWidget):
         self.result.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.result)
 
+    def show_result(self, text: str) -> None:
+        """The outcome of the last repair, in the reserved line under the button."""
+        self.result.setStyleSheet("")
+        self.result.setText(text)
+
+    def show_error(self, text: str) -> None:
+        """Why the repair failed, in red in the same reserved line (nothing moves)."""
+        self.result.setStyleSheet("color: #d64545;")
+        self.result.setText(text)
+
     def show_plan(
         self, report: AuditReport | None, plan: RepairPlan | None, error: str | None
     ) -> None:
         self.grafts.clear()
-        self.result.setText("")
+        self.show_result("")
         self.repair_button.setEnabled(plan is not None)
         if report is None:
             self.summary.setText("")

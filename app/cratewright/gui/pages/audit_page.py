@@ -96,31 +96,14 @@ class AuditPage(Page):
         self.badge.setObjectName("audit-badge")
         self._set_badge("no wheel", "#7a7a7a")
         verdict.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
-        self.summary = QLabel(
-            "Build a wheel, open one, or drop a .whl file here to see whether it is manylinux, "
-            "what it links and how to fix it.",
-            self,
-        )
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        verdict.addWidget(self.summary, 1)
+        verdict.addWidget(self._verdict_text(), 1)
         self.repair_shortcut = QPushButton("Repair…", self)
         self.repair_shortcut.setVisible(False)
         verdict.addWidget(self.repair_shortcut, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(verdict)
-
-        error_row = QHBoxLayout()
-        self.error = QLabel("", self)
-        self.error.setObjectName("audit-error")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("QLabel#audit-error { color: #d64545; }")
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error.hide()
         self.details_button = QPushButton("Details…", self)
         self.details_button.hide()
-        error_row.addWidget(self.error, 1)
-        error_row.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(error_row)
+        verdict.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(verdict)
 
         self.tabs = QTabWidget(self)
         self.dependencies = DependencyTree(self)
@@ -142,6 +125,30 @@ class AuditPage(Page):
         self.details_button.clicked.connect(self._show_trace)
         state.artifacts_changed.connect(self._artifacts_changed)
         self._artifacts_changed()
+
+    def _verdict_text(self) -> QWidget:
+        """The summary, or in its place the error of an audit that failed (a failed audit
+        has no summary). Two lines are always reserved, so the tabs below do not move down
+        when an error comes or goes (clicks would miss)."""
+        box = QWidget(self)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.summary = QLabel(
+            "Build a wheel, open one, or drop a .whl file here to see whether it is manylinux, "
+            "what it links and how to fix it.",
+            box,
+        )
+        self.error = QLabel("", box)
+        self.error.setObjectName("audit-error")
+        self.error.setStyleSheet("QLabel#audit-error { color: #d64545; }")
+        self.error.hide()
+        for label in (self.summary, self.error):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            column.addWidget(label)
+        box.setMinimumHeight(2 * self.fontMetrics().lineSpacing() + 4)
+        return box
 
     # ---------------------------------------------------------------------------- wheel list
 
@@ -296,20 +303,24 @@ class AuditPage(Page):
         self._show(None, None, None)
         self._set_badge("cannot audit", "#d64545")
         self.summary.setText("")
-        self._show_error(error, trace)
-
-    def _show_error(self, error: BaseException, trace: str) -> None:
-        if isinstance(error, CratewrightError):
-            self.error.setText(str(error))
-            self._trace = ""
-        else:
-            self.error.setText(f"Internal error: {type(error).__name__}: {error}")
-            self._trace = trace or "".join(_traceback.format_exception(error))
+        self.error.setText(self._error_text(error, trace))
+        self.summary.hide()  # the error takes the summary's place: nothing below moves
         self.error.show()
+
+    def _error_text(self, error: BaseException, trace: str) -> str:
+        """The sentence to show; an internal error keeps its traceback behind Details…."""
+        if isinstance(error, CratewrightError):
+            self._trace = ""
+            message = str(error)
+        else:
+            self._trace = trace or "".join(_traceback.format_exception(error))
+            message = f"Internal error: {type(error).__name__}: {error}"
         self.details_button.setVisible(bool(self._trace))
+        return message
 
     def _clear_error(self) -> None:
         self.error.hide()
+        self.summary.show()
         self.details_button.hide()
         self._trace = ""
 
@@ -329,7 +340,7 @@ class AuditPage(Page):
             return
         out = Path(self.repair.out_dir.text() or Path(report.path).parent / "wheelhouse")
         self.repair.repair_button.setEnabled(False)
-        self.repair.result.setText("Repairing…")
+        self.repair.show_result("Repairing…")
         self._repair_started = time.monotonic()
         self._repair_name = Path(report.path).name
         self._repair_task = run_task(
@@ -342,14 +353,15 @@ class AuditPage(Page):
         )
 
     def _repaired(self, result: RepairResult) -> None:
-        self.repair.result.setText(f"Repaired wheel written to {result.path}")
+        self.repair.show_result(f"Repaired wheel written to {result.path}")
         self.state.status.emit(f"Repaired {result.path.name}")
         self.open_wheel(result.path)
 
     def _repair_failed(self, error: BaseException, trace: str) -> None:
+        """The error goes into the Repair tab's reserved result line: the audit's summary
+        stays, and nothing moves."""
         self.repair.repair_button.setEnabled(True)
-        self.repair.result.setText("")
-        self._show_error(error, trace)
+        self.repair.show_error(self._error_text(error, trace))
 
     # ---------------------------------------------------------------------------- page
 
