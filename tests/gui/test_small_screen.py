@@ -126,7 +126,7 @@ def test_results_keep_the_file_name_whole_on_a_small_screen(qtbot, tmp_path: Pat
 
 
 def test_audit_summary_is_cut_at_a_word_with_an_ellipsis() -> None:
-    from cratewright.gui.pages.audit_page import shorten
+    from cratewright.gui.audit_verdict import shorten
 
     reason = "too-recent symbol versions from libc.so.6: " + ", ".join(
         f"symbol_{i}@GLIBC_2.34" for i in range(20)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from cratewright.core.audit import AuditReport, RepairPlan, RepairResult, repair_wheel
 from cratewright.errors import CratewrightError
 from cratewright.gui.audit_job import audit_with_plan
+from cratewright.gui.audit_verdict import badge_for, summary_for
 from cratewright.gui.audit_views import (
     ContentsView,
     DependencyTree,
@@ -42,14 +43,7 @@ from cratewright.gui.repair_panel import RepairPanel
 from cratewright.gui.state import AppState
 from cratewright.gui.workers import Task, run_task
 
-__all__ = ["AuditPage", "shorten"]
-
-
-def shorten(text: str, limit: int) -> str:
-    """``text`` cut at a word boundary with "…" when longer than ``limit`` characters."""
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+__all__ = ["AuditPage"]
 
 
 _BADGE_STYLE = "QLabel#audit-badge {{ background: {bg}; color: white; border-radius: 6px; " \
@@ -254,46 +248,12 @@ class AuditPage(Page):
         if report is None:
             self._set_badge("no wheel", "#7a7a7a")
             return
-        self._set_badge(*self._badge_for(report))
-        self.summary.setText(self._summary_for(report))
+        self._set_badge(*badge_for(report))
+        self.summary.setText(summary_for(report))
         better = next(reversed(report.blocking), None)
         self.summary.setToolTip(
             "\n".join(report.blocking[better]) if better and not report.repair_policy else ""
         )
-
-    @staticmethod
-    def _badge_for(report: AuditReport) -> tuple[str, str]:
-        if report.errors:
-            return "broken", "#d64545"
-        if report.policy == "none":
-            return "pure Python", "#3b82c4"
-        if report.policy == "linux":
-            return ("linux — needs repair", "#d9822b") if report.needs_repair else (
-                "linux — not portable", "#d64545")  # fmt: skip
-        return report.policy, "#3fa34d"
-
-    @staticmethod
-    def _summary_for(report: AuditReport) -> str:
-        if report.policy == "none":
-            return f"{Path(report.path).name} has no native files: it installs everywhere."
-        count = len(report.elfs)
-        lines = [
-            f"Platform tag {report.tag} ({report.arch}, {report.libc or 'libc unknown'}), "
-            f"{count} native file{'s' if count != 1 else ''}."
-        ]
-        if report.external_libraries:
-            lines.append(
-                "Needs libraries no policy allows: " + ", ".join(sorted(report.external_libraries))
-            )
-        if report.repair_policy:
-            lines.append(f"Repair (bundling them) would make it {report.repair_policy}.")
-        better = next(reversed(report.blocking), None)  # the rung just above the verdict
-        if better and not report.repair_policy:
-            reasons = report.blocking[better]
-            lines.append(f"Not {better}: {shorten(reasons[0], 160)}")
-        lines.extend(f"Error: {e}" for e in report.errors)
-        lines.extend(f"Warning: {w}" for w in report.warnings)
-        return "\n".join(lines)
 
     def _set_badge(self, text: str, colour: str) -> None:
         self.badge.setText(text)
