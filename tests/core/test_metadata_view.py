@@ -219,6 +219,41 @@ def test_stale_files_names_every_file_changed_on_disk_edited_or_not(tmp_path: Pa
     assert session.stale_files() == [cargo]  # written files are current, the other is not
 
 
+def test_rebase_applies_the_pending_edits_on_top_of_the_file_as_it_is_now(
+    tmp_path: Path,
+) -> None:
+    root = _project(tmp_path, "", 'dynamic = ["version"]\n')
+    pyproject = root / "pyproject.toml"
+    session = MetadataSession.open(root)
+    session.set_field("summary", "mine")
+    session.set_field("keywords", ["a", "b"])
+    assert session.pending_fields() == {"description": "mine", "keywords": ["a", "b"]}
+    pyproject.write_text(pyproject.read_text() + "\n[tool.cratewright]\nci-pytest = true\n")
+    assert session.rebase() == ["description", "keywords"]
+    assert session.stale_files() == [] and session.changed_on_disk() == []
+    assert session.pending_fields() == {"description": "mine", "keywords": ["a", "b"]}
+    assert session.save() == [pyproject]  # nothing to overwrite: both are written
+    text = pyproject.read_text()
+    assert 'description = "mine"' in text and "ci-pytest = true" in text
+    assert 'keywords = ["a", "b"]' in text
+
+
+def test_rebase_refuses_when_the_disk_changed_an_edited_field(tmp_path: Path) -> None:
+    root = _project(tmp_path, "", 'dynamic = ["version"]\ndescription = "old"\n')
+    pyproject = root / "pyproject.toml"
+    session = MetadataSession.open(root)
+    session.set_field("summary", "mine")
+    before = session.snapshot()
+    pyproject.write_text(pyproject.read_text().replace('"old"', '"theirs"'))
+    with pytest.raises(MetadataError, match="`description` changed on disk and is edited here"):
+        session.rebase()
+    assert session.snapshot() == before  # the session is as it was: edits and texts
+    assert session.stale_files() == [pyproject]
+    pyproject.write_text(pyproject.read_text().replace('"theirs"', '"mine"'))
+    assert session.rebase() == ["description"]  # the same value on both sides is no conflict
+    assert session.changes() == []
+
+
 def test_snapshot_restore_is_undo(tmp_path: Path) -> None:
     root = _project(tmp_path, "", 'dynamic = ["version"]\n')
     session = MetadataSession.open(root)

@@ -271,6 +271,96 @@ def test_a_tick_on_the_release_page_is_read_by_the_metadata_page_before_it_saves
     assert "[tool.maturin.generate-ci" in saved
 
 
+def _tick(qtbot, window: MainWindow, platform: str, arch: str) -> None:
+    """Tick (or untick) a cell of the Release page's matrix, as a click does."""
+    cell = window.pages["release"].matrix.cell_item(platform, arch)
+    ticked = cell.checkState() != Qt.CheckState.Checked
+    cell.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+
+
+def test_a_tick_under_pending_metadata_edits_is_saved_with_them_without_a_question(
+    qtbot, crate: Path
+) -> None:
+    """The Release page writes pyproject.toml while the Metadata page holds an unsaved
+    summary: the session takes the tick in and keeps the edit on top, so Save writes both
+    and asks nothing (the change was this app's own); undo still only undoes the edit."""
+    pyproject = crate / "pyproject.toml"
+    window = open_in_window(qtbot, crate)
+    metadata = window.pages["metadata"]
+    metadata.prepare_screenshot()
+    window.pages["release"].prepare_screenshot()
+    asked: list[str] = []
+    metadata.confirm_save = lambda changes: True
+    metadata.confirm_overwrite = lambda error: asked.append(str(error)) or True
+    metadata.ask_unsaved = lambda action: "discard"
+    window.show_page("metadata")
+    _type(qtbot, metadata.editors["description"], "Edited before the tick")
+    assert metadata.has_pending_edits
+
+    window.show_page("release")
+    with qtbot.waitSignal(window.state.project_updated, timeout=60_000):
+        _tick(qtbot, window, "linux", "s390x")
+    ticked = pyproject.read_text()
+    assert "[tool.maturin.generate-ci" in ticked and "Edited before the tick" not in ticked
+    window.state.wait_reread()
+    window.show_page("metadata")
+    assert metadata.disk_bar.isHidden(), "our own tick is no change on disk to ask about"
+    assert metadata.editors["description"].text() == "Edited before the tick"
+    assert metadata.has_pending_edits and window.windowTitle().startswith("*")
+    (change,) = metadata.session.changes()  # the diff Save shows: the edit alone
+    assert "Edited before the tick" in change.diff() and "generate-ci" not in change.diff()
+
+    with qtbot.waitSignal(window.state.project_updated, timeout=60_000):
+        assert metadata.save()
+    assert asked == [], "Save asked to overwrite a change the app made itself"
+    saved = pyproject.read_text()
+    assert 'description = "Edited before the tick"' in saved
+    edit = 'description = "Edited before the tick"\n'
+    assert saved.replace(edit, "") == ticked, "the rest is as the Release page wrote it"
+    window.state.wait_reread()
+    metadata.undo_stack.undo()  # undo after save proposes the old summary, tick kept
+    (change,) = metadata.session.changes()
+    assert "Edited before the tick" in change.old and "generate-ci" in change.new
+    assert "Edited before the tick" not in change.new
+
+
+def test_save_right_after_a_tick_takes_the_tick_in_too(qtbot, crate: Path) -> None:
+    """Save pressed before the project was read again after the tick: the same."""
+    pyproject = crate / "pyproject.toml"
+    window = open_in_window(qtbot, crate)
+    window.state.files._watcher.blockSignals(True)  # only the app's own announcements
+    metadata = window.pages["metadata"]
+    metadata.prepare_screenshot()
+    window.pages["release"].prepare_screenshot()
+    metadata.confirm_save = lambda changes: True
+    metadata.confirm_overwrite = lambda error: pytest.fail(f"asked to overwrite: {error}")
+    metadata.ask_unsaved = lambda action: "discard"
+    window.show_page("metadata")
+    _type(qtbot, metadata.editors["description"], "Saved at once")
+    _tick(qtbot, window, "linux", "s390x")
+    assert window.state.rereading  # the project is being read again; Save does not wait
+    assert metadata.save(reload=False)
+    saved = pyproject.read_text()
+    assert 'description = "Saved at once"' in saved and "[tool.maturin.generate-ci" in saved
+    window.state.wait_reread()
+
+
+def test_only_what_the_app_wrote_counts_as_its_own_write(qtbot, crate: Path) -> None:
+    """A file another program changed after the app's write is no longer the app's: the
+    Metadata page asks about it (the bar) instead of taking it in silently."""
+    window = open_in_window(qtbot, crate)
+    window.state.files._watcher.blockSignals(True)
+    pyproject, cargo = crate / "pyproject.toml", crate / "Cargo.toml"
+    text = pyproject.read_text()
+    _replace_atomically(pyproject, text + "# written by the app\n")
+    window.state.files_written()
+    assert window.state.written_by_app([pyproject])
+    assert not window.state.written_by_app([pyproject, cargo]), "Cargo.toml was not written"
+    _replace_atomically(pyproject, text + "# then by another program\n")
+    assert not window.state.written_by_app([pyproject])
+    window.state.wait_reread()
+
+
 def test_our_own_write_is_read_once_not_again_for_the_watchers_echo(qtbot, crate: Path) -> None:
     window = open_in_window(qtbot, crate)
     page = window.pages["metadata"]

@@ -1,7 +1,9 @@
 """The bar an editor shows when a file it has unsaved edits for changed on disk.
 
-A Release-page version bump, ``git pull`` or another editor may change Cargo.toml or
-pyproject.toml while the Metadata page holds edits. The edits are never dropped silently and
+``git pull`` or another editor may change Cargo.toml or pyproject.toml while the Metadata
+page holds edits. (A change this app made itself, such as a Release-page tick or version
+bump, is taken in under the edits without a question, unless it changed an edited field
+too: see ``MetadataSaving.follow_own_writes``.) The edits are never dropped silently and
 the user is not interrupted by a modal dialog: the bar names the files and offers both ways,
 keeping the edits (Save then asks before overwriting the newer file) or discarding them and
 showing the files as they now are.

@@ -9,14 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from cratewright.errors import CratewrightError
 
 if TYPE_CHECKING:
+    from cratewright.core.metadata import MetadataSession
     from cratewright.gui.pages.metadata_page import MetadataPage
 
-__all__ = ["SetFieldCommand"]
+__all__ = ["SetFieldCommand", "replay_history"]
 
 
 class SetFieldCommand(QUndoCommand):
@@ -56,3 +57,38 @@ class SetFieldCommand(QUndoCommand):
         assert session is not None and self.before is not None
         session.restore(self.before)
         self.page.refresh()
+
+
+def replay_history(stack: QUndoStack, session: MetadataSession) -> bool:
+    """After :meth:`MetadataSession.rebase`: make every step's texts again on the files as
+    they are now, so undo and redo keep what the disk gained (a Release-page tick).
+
+    Each step's value is set again, in order, from the texts as read; the session is left
+    as it was. False when the history cannot follow (a step no longer applies, or the
+    steps done do not end where the rebased session is): the caller clears the stack.
+    """
+    current = session.snapshot()
+    texts = {path: file.original_text for path, file in session.files.items()}
+    commands = [stack.command(i) for i in range(stack.count())]
+    at_index = texts if stack.index() == 0 else None
+    replayed: list[tuple[SetFieldCommand, dict[Path, str], dict[Path, str]]] = []
+    try:
+        for number, command in enumerate(commands, start=1):
+            if not isinstance(command, SetFieldCommand):
+                return False
+            session.restore(texts)
+            before = texts
+            session.set_field(command.key, command.value)
+            texts = session.snapshot()
+            replayed.append((command, before, texts))
+            if number == stack.index():
+                at_index = texts
+    except CratewrightError:
+        return False
+    finally:
+        session.restore(current)
+    if at_index != current:
+        return False
+    for command, before, after in replayed:
+        command.before, command.after = before, after
+    return True

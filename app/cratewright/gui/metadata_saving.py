@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from cratewright.core.metadata import FileChange, MetadataSession, ProjectOverview
 from cratewright.errors import CratewrightError, FileChangedError
 from cratewright.gui.diff_dialog import DiffDialog
-from cratewright.gui.metadata_commands import SetFieldCommand
+from cratewright.gui.metadata_commands import SetFieldCommand, replay_history
 from cratewright.gui.metadata_widgets import TextEditor
 
 
@@ -120,6 +120,7 @@ class MetadataSaving:
         if self.session is None:
             return False
         self.commit_typing()
+        self.follow_own_writes()  # a tick written before the project was read again
         changes = self.session.changes()
         if not changes:
             return False
@@ -165,12 +166,37 @@ class MetadataSaving:
             self.refresh()
         elif not self.has_pending_edits:  # nothing to lose: show the files as they are now
             self.project_changed(overview)
-        else:
+        elif not self.follow_own_writes():  # another program: keep the edits and ask
             self.disk_bar.show_files(stale)
             self.state.status.emit(
                 f"{', '.join(p.name for p in stale)} changed on disk; your unsaved metadata "
                 "edits are kept (see the Metadata page)"
             )
+
+    def follow_own_writes(self) -> bool:
+        """Take in what this app itself wrote under pending edits (a Release-page tick in
+        pyproject.toml): the session reads the files again and applies the pending edits
+        on top, so Save writes both and asks no overwrite question.
+
+        False (nothing changes) when the files are current, when another program changed
+        them, or when a field changed on both sides: the disk bar asks about those.
+        """
+        session = self.session
+        if session is None:
+            return False
+        stale = session.stale_files()
+        if not stale or not self.state.written_by_app(stale):
+            return False
+        self.commit_typing()
+        try:
+            session.rebase()
+        except CratewrightError:
+            return False
+        if not replay_history(self.undo_stack, session):
+            self.undo_stack.clear()  # the steps no longer apply one by one; the edits stay
+        self.disk_bar.hide()
+        self.refresh()
+        return True
 
     def _discard_for_disk(self) -> None:
         """The bar's Discard: drop the edits, show the files as they are on disk now."""

@@ -7,6 +7,8 @@ Publish without knowing they exist.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,6 +73,7 @@ class AppState(QObject):
         self._reread: Task | None = None
         self._reread_again = False
         self._generation = 0  # a reading of a project no longer open is dropped
+        self._own_writes: dict[Path, str] = {}  # file -> hash of what this app wrote
 
     def set_watching(self, watching: bool) -> None:
         """A watch session started or ended."""
@@ -118,6 +121,7 @@ class AppState(QObject):
         self._set_read_error(None)
         self._generation += 1
         self._reread_again = False
+        self._own_writes.clear()
         # each project has its own ticked interpreters (not the previous project's)
         self.interpreters = load_interpreters(overview.root) if overview is not None else ()
         self._forget_existing()
@@ -184,13 +188,28 @@ class AppState(QObject):
         self.wait_reread(timeout_ms)
 
     def files_written(self) -> None:
-        """This app wrote the open project's files (a Save, a version bump): read it again
-        now, so every page shows what is on disk (not only the page that wrote). Which files
-        does not matter: the whole project is read again."""
+        """This app wrote the open project's files (a Save, a version bump, a Release-page
+        tick): read it again now, so every page shows what is on disk (not only the page
+        that wrote). The whole project is read again; the files changed since the last
+        reading are remembered as this app's own writes (:meth:`written_by_app`)."""
+        if self._files is not None:
+            for path in self._files.changed():
+                self._own_writes[path] = _digest(path)
         if self._reread is not None:
             self._reread_again = True  # written after that reading began: read once more
             return
         self.reread()
+
+    def written_by_app(self, paths: Iterable[Path]) -> bool:
+        """True when each file holds what this app last wrote to it: an editor holding
+        edits for it can apply them on top without asking (nobody else changed it)."""
+
+        def ours(path: Path) -> bool:
+            digest = _digest(path)
+            return digest is not None and self._own_writes.get(path) == digest
+
+        paths = list(paths)
+        return bool(paths) and all(ours(path) for path in paths)
 
     @property
     def rereading(self) -> bool:
@@ -267,3 +286,11 @@ class AppState(QObject):
         if message != self.read_error:
             self.read_error = message
             self.read_error_changed.emit()
+
+
+def _digest(path: Path) -> str | None:
+    """The hash of the file's bytes (None when it cannot be read)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None

@@ -31,7 +31,7 @@ from cratewright.core.metadata.toml_edit import plain_set, toml_set
 from cratewright.core.project.locate import open_project
 from cratewright.core.project.toml_files import decode_toml_bytes
 from cratewright.core.user_files import read_user_file, remove_stale_temps, safe_resolve
-from cratewright.errors import FileChangedError, MetadataError, ProjectError
+from cratewright.errors import CratewrightError, FileChangedError, MetadataError, ProjectError
 from cratewright.events import EventSink, null_sink
 
 __all__ = [
@@ -122,11 +122,14 @@ class MetadataSession:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def manifests(self) -> Manifests:
-        """The current (possibly edited) texts, parsed."""
+    def manifests(self, *, as_read: bool = False) -> Manifests:
+        """The current (possibly edited) texts, parsed; ``as_read``: the texts as read."""
 
         def parse(path: Path | None) -> dict[str, Any] | None:
-            return None if path is None else parse_toml_text(self.files[path].text, path)
+            if path is None:
+                return None
+            file = self.files[path]
+            return parse_toml_text(file.original_text if as_read else file.text, path)
 
         cargo = parse(self.cargo_path)
         assert cargo is not None
@@ -291,6 +294,50 @@ class MetadataSession:
         """Files (edited or not) whose bytes on disk are no longer the ones read: the view
         shows an older state of the project than the disk holds."""
         return [f.path for f in self.files.values() if _digest(f.path) != f.digest]
+
+    def pending_fields(self) -> dict[str, Any]:
+        """The fields whose edited value differs from the files as read: the user's edits,
+        as values (editor shape), independent of the texts they were written into."""
+        read = build_view(self.manifests(as_read=True)).fields
+        edited = self.view().fields
+        return {key: f.value for key, f in edited.items() if not _same(read[key].value, f.value)}
+
+    def rebase(self) -> list[str]:
+        """Read every file again from disk and apply the pending edits on top of it.
+
+        For a change this app made itself while edits were pending (a Release-page tick
+        writes pyproject.toml): Save then writes both, with nothing to overwrite. Returns
+        the keys re-applied.
+
+        Raises:
+            MetadataError: The disk changed a field that is also edited here, or an edit
+                no longer applies; the session is left as it was (its edits and texts).
+        """
+        pending = self.pending_fields()
+        read = build_view(self.manifests(as_read=True)).fields
+        kept = self.files
+        try:
+            self.files = {path: TomlFile.read(path) for path in kept}
+            now = self.view().fields
+            both = [
+                key
+                for key, value in pending.items()
+                if not _same(read[key].value, now[key].value) and not _same(now[key].value, value)
+            ]
+            if both:
+                raise MetadataError(
+                    f"`{'`, `'.join(both)}` changed on disk and is edited here too",
+                    hint="keep your edits (Save asks before overwriting) or discard them",
+                )
+            for key, value in pending.items():
+                self.set_field(key, value)
+            edited = self.view().fields
+            if any(not _same(edited[key].value, value) for key, value in pending.items()):
+                raise MetadataError("the edits do not apply to the files as they are now")
+        except CratewrightError:
+            self.files = kept
+            raise
+        return list(pending)
 
     def save(self, *, overwrite: bool = False) -> list[Path]:
         """Write every changed file atomically; returns the files written.
