@@ -171,3 +171,9 @@ def test_interpreters_table_fits_without_scrolling_sideways(qtbot, app_style) ->
         cell = table.item(row, _PATH)
         assert cell.toolTip() == full
         assert cell.text() == display_path(full)
+    narrow = table.columnWidth(_PATH)
+    window.resize(1280, 800)  # wider: the columns follow, the paths get the room first
+    _settle()
+    assert table.horizontalScrollBar().maximum() == 0
+    assert table.columnWidth(_PATH) > narrow
+    assert sum(table.columnWidth(c) for c in range(len(_COLUMNS))) <= table.viewport().width()

@@ -50,11 +50,12 @@ class PathDelegate(QStyledItemDelegate):
 class ColumnFitter(QObject):
     """Keeps the table as wide as its viewport, so it never scrolls sideways.
 
-    Kind, Version, ABI tag and Venv are as wide as their contents; the verdict gets its
-    contents' width too unless that would leave the path less than a readable minimum
-    (then it is cut at its end, its tooltip has it whole); the Path column stretches over
-    the rest and cuts a long path in its middle. Runs again when the viewport changes size
-    (window resized, vertical scroll bar shown) and after the rows are filled.
+    Kind, Version, ABI tag and Venv are as wide as their contents. The verdict and the path
+    share the rest: when both do not fit whole, the path is shown whole if that leaves the
+    verdict 60 % of the room, else the verdict gets its 60 % (never leaving the path less
+    than a readable minimum). A verdict cut at its end has it whole in its tooltip; the Path
+    column stretches over what is left and cuts a long path in its middle. Runs again when
+    the viewport changes size (window resized, vertical scroll bar shown) and after a fill.
     """
 
     def __init__(self, table: QTableWidget) -> None:
@@ -79,13 +80,15 @@ class ColumnFitter(QObject):
         """Size the verdict column for the current viewport width and rows."""
         table = self._table
         header = table.horizontalHeader()
-        others = sum(
-            max(table.sizeHintForColumn(c), header.sectionSizeHint(c))
-            for c in (_KIND, _VERSION, _ABI, _VENV)
-        )
-        room = table.viewport().width() - others - self.path_minimum
-        needs = max(table.sizeHintForColumn(_USABLE), header.sectionSizeHint(_USABLE))
-        table.setColumnWidth(_USABLE, max(header.sectionSizeHint(_USABLE), min(needs, room)))
+
+        def needs(column: int) -> int:
+            return max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
+
+        others = sum(needs(c) for c in (_KIND, _VERSION, _ABI, _VENV))
+        room = table.viewport().width() - others
+        share = max(room - needs(_PATH), room * 6 // 10)
+        width = min(needs(_USABLE), share, room - self.path_minimum)
+        table.setColumnWidth(_USABLE, max(header.sectionSizeHint(_USABLE), width))
 
 
 class InterpreterTable:
