@@ -34,19 +34,20 @@ w = QMainWindow(); w.resize(1280, 800); w.show(); app.processEvents()
 print("shown", flush=True)
 """
 
-# The app's own start path (cratewright.gui.app.run) up to the window shown with the crate
-# loaded, then exit instead of entering the event loop.
+# The app's own start path (cratewright.gui.app.launch, as ``cratewright gui PATH`` runs it) up
+# to the window shown with the crate's Overview painted ("shown"), then on to the project
+# loaded by the engine, every page usable ("ready"); then exit instead of the event loop.
 _OURS = """
 import sys
-from pathlib import Path
 from cratewright.gui import app as gui_app
-gui_app.start_loading(Path(sys.argv[1]))  # cargo starts before Qt is imported, as in run()
-app = gui_app.create_application()
-from cratewright.gui.main_window import MainWindow
-w = MainWindow(); w.resize(1280, 800); w.show()
-w.open_project(Path(sys.argv[1])); w.wait_for_project(); app.processEvents()
-assert w.state.overview is not None
+app, w = gui_app.launch(gui_app.parse_arguments([sys.argv[1]]))  # `cratewright gui PATH`
+w.resize(1280, 800)  # as the bare window (the saved geometry would vary from run to run)
+w.wait_for_overview(); app.processEvents()
+assert w.page("overview").heading.text().startswith("pyo3-mixed ")
 print("shown", flush=True)
+w.wait_for_project(); app.processEvents()
+assert w.state.overview is not None
+print("ready", flush=True)
 """
 
 

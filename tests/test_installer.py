@@ -46,7 +46,9 @@ def test_install_run_and_uninstall(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert (shots / "overview.png").is_file()
     installed = home / "data" / "cratewright" / "venv"
-    resources = list(installed.glob("lib/python3*/site-packages/cratewright/resources/style.qss"))
+    resources = list(
+        installed.glob("lib/python3*/site-packages/cratewright/resources/navigation.qss")
+    )
     assert resources, "the wheel must carry resources/ inside the package"
     removed = subprocess.run(
         ["bash", str(script), "--uninstall"], env=env, capture_output=True, text=True

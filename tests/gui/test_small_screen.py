@@ -17,15 +17,11 @@ from tests.gui.test_main_window import open_in_window
 
 @pytest.fixture
 def app_style(qtbot):
-    """The app's own style and style sheet (what users see), reset afterwards."""
-    from cratewright.gui.resources import resource_path
-
+    """The app's own style (what users see), reset afterwards."""
     app = QApplication.instance()
-    old_sheet, old_style = app.styleSheet(), app.style().name()
+    old_style = app.style().name()
     app.setStyle("Fusion")
-    app.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))
     yield app
-    app.setStyleSheet(old_sheet)
     app.setStyle(old_style)
 
 
@@ -78,7 +74,7 @@ def test_no_text_is_clipped(qtbot, app_style, size: tuple[int, int]) -> None:
     metrics = nav.fontMetrics()
     for row in range(nav.count()):
         item = nav.item(row)
-        # the item's padding (12 px a side in style.qss), its icon and the icon's spacing
+        # the item's padding (12 px a side in navigation.qss), its icon and the icon's spacing
         room = nav.visualItemRect(item).width() - 24 - nav.iconSize().width() - 8
         assert metrics.horizontalAdvance(item.text()) <= room, f"sidebar cuts {item.text()!r}"
 

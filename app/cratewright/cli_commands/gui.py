@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from cratewright.events import EventSink
 
@@ -19,8 +18,8 @@ def run(args: argparse.Namespace, sink: EventSink) -> int:
     if args.screenshot is not None:
         argv += ["--screenshot", str(args.screenshot)]
     if args.size:
-        argv += ["--size", args.size]
-    if args.theme:
+        argv += ["--size", "{}x{}".format(*args.size)]
+    if args.theme != "system":
         argv += ["--theme", args.theme]
     if args.build:
         argv.append("--build")
@@ -28,24 +27,9 @@ def run(args: argparse.Namespace, sink: EventSink) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    # the app's own options, from the module that parses them (it imports no Qt)
+    from cratewright.gui.app import add_arguments
+
     parser = sub.add_parser("gui", help="open the desktop app")
-    parser.add_argument("path", nargs="?", type=Path, help="project to open")
-    parser.add_argument(
-        "--screenshot",
-        type=Path,
-        metavar="DIR",
-        help="render every page to DIR/<page>.png and exit (works headless); without PATH "
-        "the welcome panel and the New Project wizard",
-    )
-    parser.add_argument(
-        "--size", metavar="WxH", help="window size, e.g. 1024x700 (screenshots: 1280x800)"
-    )
-    parser.add_argument(
-        "--theme",
-        choices=("system", "light", "dark"),
-        help="colour scheme (default: the system's)",
-    )
-    parser.add_argument(
-        "--build", action="store_true", help="start a build as soon as the project is open"
-    )
+    add_arguments(parser)
     parser.set_defaults(run=run)

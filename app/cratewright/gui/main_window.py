@@ -12,15 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QFont,
-    QIcon,
-    QResizeEvent,
-)
+from PySide6.QtCore import QByteArray, QSize, Signal
+from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -30,8 +23,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QStackedWidget,
-    QStyle,
-    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
@@ -39,30 +30,34 @@ from PySide6.QtWidgets import (
 from cratewright.gui.elided_label import ElidedLabel
 from cratewright.gui.page import Page, RunningJob
 from cratewright.gui.page_list import PAGES
-from cratewright.gui.project_panels import ErrorPanel, WelcomePanel
+from cratewright.gui.qt_properties import ALIGN_CENTER, align, no_horizontal_scroll_bar
 from cratewright.gui.resources import resource_path
-from cratewright.gui.settings import app_settings
+from cratewright.gui.settings import app_settings, recent_projects
 from cratewright.gui.state import AppState
 from cratewright.gui.window_menus import WindowMenus
 from cratewright.gui.window_project import WindowProject
 from cratewright.gui.workers import Task
 
 if TYPE_CHECKING:
+    # only annotations: each PySide6 class is built on first use (see gui/qt_properties.py)
+    from PySide6.QtCore import QSocketNotifier
+    from PySide6.QtGui import (
+        QCloseEvent,
+        QDragEnterEvent,
+        QDropEvent,
+        QResizeEvent,
+        QShowEvent,
+    )
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from cratewright.core.metadata.facts_process import FactsProcess
     from cratewright.gui.new_project_wizard import NewProjectWizard
     from cratewright.gui.pages.build_page import BuildPage
     from cratewright.gui.pages.metadata_page import MetadataPage
+    from cratewright.gui.project_panels import ErrorPanel, WelcomePanel
 
 __all__ = ["MainWindow", "project_path_from_drop"]
 
-_PAGE_ICONS = {
-    "overview": QStyle.StandardPixmap.SP_FileDialogInfoView,
-    "metadata": QStyle.StandardPixmap.SP_FileDialogDetailedView,
-    "interpreters": QStyle.StandardPixmap.SP_ComputerIcon,
-    "build": QStyle.StandardPixmap.SP_MediaPlay,
-    "audit": QStyle.StandardPixmap.SP_DialogApplyButton,
-    "publish": QStyle.StandardPixmap.SP_ArrowUp,
-    "release": QStyle.StandardPixmap.SP_DriveNetIcon,
-}
 _NOTIFY_AFTER_SECONDS = 10.0
 _WIDE_EXTRA, _NARROW_BELOW = 24, 1200  # the sidebar narrows to its content below 1200 px
 
@@ -89,33 +84,40 @@ class MainWindow(WindowMenus, WindowProject, QMainWindow):
         self.state = AppState(self)
         self.state.watching_changed.connect(lambda _watching: self._update_title())
         self._load_task: Task | None = None
+        self._opening: Path | None = None  # the project being opened, until it loads
+        self._facts: FactsProcess | None = None  # its start-up facts, until they come
+        self._facts_notifier: QSocketNotifier | None = None
         self._tray: QSystemTrayIcon | None = None
         #: Asked before closing stops running jobs (their descriptions); tests replace it.
         self.confirm_stop_jobs: Callable[[Sequence[str]], bool] = self._ask_stop_jobs
 
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
+        # its own sheet, not the app's: an app-wide sheet is matched against every widget
+        self.navigation.setStyleSheet(resource_path("navigation.qss").read_text(encoding="utf-8"))
         self._sidebar_width = self._fitting_sidebar_width()
         self.navigation.setFixedWidth(self._sidebar_width)
         self.navigation.setIconSize(QSize(20, 20))
-        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.navigation.setTextElideMode(Qt.TextElideMode.ElideRight)
-        # reachable with Tab (and Ctrl+L): arrows then move between pages
-        self.navigation.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        no_horizontal_scroll_bar(self.navigation)
+        # An item view elides on the right and takes focus with Tab (and Ctrl+L) by
+        # default: arrows then move between pages.
         self.navigation.setAccessibleName("Pages")
         self.page_stack = QStackedWidget(self)
         self._pages: dict[str, Page] = {}
         for page_id, title, _module, _class in PAGES:
-            item = QListWidgetItem(title, self.navigation)
-            item.setData(Qt.ItemDataRole.UserRole, page_id)
-            item.setIcon(self.style().standardIcon(_PAGE_ICONS[page_id]))
+            item = QListWidgetItem(title, self.navigation)  # row i is PAGES[i]
+            # our own icons: the style's standard ones need PySide6 to build ``QStyle``
+            # and its enums first, 8 ms of the start (see gui/qt_properties.py)
+            item.setIcon(QIcon(str(resource_path(f"icons/pages/{page_id}.svg"))))
         self.navigation.currentRowChanged.connect(self._show_row)
 
         self.header = ElidedLabel("", self)
         self.header.setObjectName("project-header")
         header_font = QFont(self.header.font())
         header_font.setBold(True)
+        header_font.setPointSizeF(11)
         self.header.setFont(header_font)
+        self.header.setContentsMargins(0, 2, 0, 2)
         reload_button = QPushButton("Reload", self)
         reload_button.setToolTip("Read the project's files again (F5)")
         reload_button.clicked.connect(self.reload_project)
@@ -129,16 +131,13 @@ class MainWindow(WindowMenus, WindowProject, QMainWindow):
         workspace_layout.addLayout(header_row)
         workspace_layout.addWidget(self.page_stack, 1)
 
-        self.welcome = WelcomePanel(self)
-        self.welcome.open_dialog.connect(self.choose_project)
-        self.welcome.open_path.connect(self.open_project)
-        self.welcome.new_project.connect(self.new_project)
+        self._welcome: WelcomePanel | None = None  # built when no project is opened
         self.new_project_wizard: NewProjectWizard | None = None
         self.loading = QLabel("Opening the project: asking cargo for its metadata…", self)
-        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        align(self.loading, ALIGN_CENTER)
         self._error_panel: ErrorPanel | None = None  # built when a project fails to open
         self.content = QStackedWidget(self)
-        for widget in (self.welcome, self.loading, workspace):
+        for widget in (self.loading, workspace):
             self.content.addWidget(widget)
         self._workspace = workspace
 
@@ -157,14 +156,30 @@ class MainWindow(WindowMenus, WindowProject, QMainWindow):
         self.state.reopen_wanted.connect(self._reopen_after_fix)
         self.state.status.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._create_actions()
-        self._show_welcome()
         self._restore_geometry()
+
+    @property
+    def welcome(self) -> WelcomePanel:
+        """What the window offers while no project is open (built on first use: a start
+        with a project never needs it)."""
+        if self._welcome is None:
+            from cratewright.gui.project_panels import WelcomePanel
+
+            self._welcome = WelcomePanel(self)
+            self._welcome.open_dialog.connect(self.choose_project)
+            self._welcome.open_path.connect(self.open_project)
+            self._welcome.new_project.connect(self.new_project)
+            self._welcome.set_recent(recent_projects())
+            self.content.addWidget(self._welcome)
+        return self._welcome
 
     @property
     def error_panel(self) -> ErrorPanel:
         """Why the project could not be opened (built on first use: opening one that works
         never needs it)."""
         if self._error_panel is None:
+            from cratewright.gui.project_panels import ErrorPanel
+
             self._error_panel = ErrorPanel(self)
             self._error_panel.retry.connect(self.reload_project)
             self._error_panel.open_other.connect(self.choose_project)
@@ -256,6 +271,8 @@ class MainWindow(WindowMenus, WindowProject, QMainWindow):
         self._update_actions()
         if self.isActiveWindow() or seconds < _NOTIFY_AFTER_SECONDS:
             return
+        from PySide6.QtWidgets import QSystemTrayIcon  # a build's end, not the start
+
         if QSystemTrayIcon.isSystemTrayAvailable():
             if self._tray is None:
                 self._tray = QSystemTrayIcon(self.windowIcon(), self)
@@ -269,6 +286,12 @@ class MainWindow(WindowMenus, WindowProject, QMainWindow):
         QApplication.alert(self)
 
     # -- window state -----------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The welcome panel when the window appears with nothing open or being opened."""
+        super().showEvent(event)
+        if self._opening is None and self.state.project_path is None:
+            self._show_welcome()
 
     def _restore_geometry(self) -> None:
         geometry = app_settings().value("window/geometry")
@@ -309,6 +332,7 @@ class MainWindow(WindowMenus, WindowProject, QMainWindow):
         if jobs and not self.confirm_stop_jobs([job.describe() for job in jobs]):
             event.ignore()
             return
+        self._drop_facts()
         if self._load_task is not None:
             self._load_task.wait(30_000)
         self.state.stop_following()  # no new reading of the files, the last one delivered

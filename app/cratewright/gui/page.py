@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtWidgets import QWidget
@@ -15,12 +14,18 @@ if TYPE_CHECKING:  # the engine is imported by the project load, not by the firs
 __all__ = ["Page", "RunningJob"]
 
 
-@dataclass(frozen=True)
 class RunningJob:
-    """Long work a page has running, named so the window can ask before stopping it."""
+    """Long work a page has running, named so the window can ask before stopping it.
 
-    description: str  # e.g. "a build of pyo3-mixed"
-    seconds: float  # how long it has run
+    A plain class, not a dataclass: this module is imported before the first frame, and
+    ``dataclasses`` (plus generating the class) costs more than these lines.
+    """
+
+    __slots__ = ("description", "seconds")
+
+    def __init__(self, description: str, seconds: float) -> None:
+        self.description = description  # e.g. "a build of pyo3-mixed"
+        self.seconds = seconds  # how long it has run
 
     def describe(self) -> str:
         """``a build of pyo3-mixed (running for 42 s)``."""

@@ -14,7 +14,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def resource_path(name: str) -> Path:
-    """The path of resource ``name`` (e.g. "style.qss", "icons/cratewright.svg")."""
+    """The path of resource ``name`` (e.g. "navigation.qss", "icons/cratewright.svg")."""
     for base in (_PACKAGE_DIR / "resources", _PACKAGE_DIR.parent.parent / "resources"):
         candidate = base / name
         if candidate.exists():

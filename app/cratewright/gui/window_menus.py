@@ -6,13 +6,9 @@ calls a page or the window, so the menus never hold state of their own.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QAction,
     QKeySequence,
-)
-from PySide6.QtWidgets import (
-    QMessageBox,
 )
 
 from cratewright import __version__
@@ -26,30 +22,33 @@ class WindowMenus:
     # -- menus and shortcuts ----------------------------------------------------------------
 
     def _create_actions(self) -> None:
+        # ``setShortcuts``, never ``setShortcut``: PySide6 resolves the latter's overloads
+        # through ``Qt.Key``, which builds the whole ``Qt`` namespace before the first frame
+        # (see gui/qt_properties.py); a standard key also gets all of its platform's bindings.
         file_menu = self.menuBar().addMenu("&File")
         self.new_action = QAction("&New Project…", self)
-        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.setShortcuts(QKeySequence.StandardKey.New)
         self.new_action.triggered.connect(self.new_project)
         file_menu.addAction(self.new_action)
         self.open_action = QAction("&Open Project…", self)
-        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.setShortcuts(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self.choose_project)
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.reload_action = QAction("&Reload Project", self)
-        self.reload_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.reload_action.setShortcuts(QKeySequence.StandardKey.Refresh)
         self.reload_action.triggered.connect(self.reload_project)
         file_menu.addAction(self.reload_action)
         file_menu.addSeparator()
         self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
 
         edit_menu = self.menuBar().addMenu("&Edit")
         self.undo_action = QAction("&Undo", self)
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
         self.undo_action.triggered.connect(lambda: self._metadata_do("undo"))
         self.redo_action = QAction("&Redo", self)
         self.redo_action.setShortcuts(
@@ -57,24 +56,24 @@ class WindowMenus:
         )
         self.redo_action.triggered.connect(lambda: self._metadata_do("redo"))
         self.save_action = QAction("&Save Metadata…", self)
-        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.setShortcuts(QKeySequence.StandardKey.Save)
         self.save_action.triggered.connect(lambda: self._metadata_do("save"))
         for action in (self.undo_action, self.redo_action, self.save_action):
             edit_menu.addAction(action)
 
         build_menu = self.menuBar().addMenu("&Build")
         self.build_action = QAction("&Build Wheels", self)
-        self.build_action.setShortcut(QKeySequence("Ctrl+B"))
+        self.build_action.setShortcuts([QKeySequence("Ctrl+B")])
         self.build_action.triggered.connect(self._build_from_menu)
         self.cancel_action = QAction("&Cancel Build", self)
-        self.cancel_action.setShortcut(QKeySequence("Ctrl+."))
+        self.cancel_action.setShortcuts([QKeySequence("Ctrl+.")])
         self.cancel_action.triggered.connect(self._cancel_build)
         self.sdist_action = QAction("Build &Sdist and a Wheel From It", self)
         self.sdist_action.triggered.connect(lambda: self._sdist_panel_do("verify"))
         self.develop_action = QAction("&Develop into an Environment", self)
         self.develop_action.triggered.connect(lambda: self._sdist_panel_do("develop"))
         self.publish_action = QAction("&Publish…", self)
-        self.publish_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.publish_action.setShortcuts([QKeySequence("Ctrl+Shift+P")])
         self.publish_action.triggered.connect(self._publish_from_menu)
         build_menu.addAction(self.build_action)
         build_menu.addAction(self.cancel_action)
@@ -88,19 +87,19 @@ class WindowMenus:
         self.go_actions: list[QAction] = []
         for index, (page_id, title, _module, _class) in enumerate(PAGES):
             action = QAction(title.replace("&", "&&"), self)  # a lone & would be a mnemonic
-            action.setShortcut(QKeySequence(f"Alt+{index + 1}"))
+            action.setShortcuts([QKeySequence(f"Alt+{index + 1}")])
             action.triggered.connect(lambda _=False, pid=page_id: self.show_page(pid))
             go_menu.addAction(action)
             self.go_actions.append(action)
         go_menu.addSeparator()
         self.focus_navigation_action = QAction("Page &List", self)
-        self.focus_navigation_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.focus_navigation_action.setShortcuts([QKeySequence("Ctrl+L")])
         self.focus_navigation_action.triggered.connect(self.focus_navigation)
         go_menu.addAction(self.focus_navigation_action)
 
         help_menu = self.menuBar().addMenu("&Help")
         self.documentation_action = QAction("&Documentation", self)
-        self.documentation_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.documentation_action.setShortcuts(QKeySequence.StandardKey.HelpContents)
         self.documentation_action.triggered.connect(self.show_documentation)
         help_menu.addAction(self.documentation_action)
         about = QAction("&About cratewright", self)
@@ -111,6 +110,8 @@ class WindowMenus:
     def focus_navigation(self) -> None:
         """Put the keyboard focus on the page list (arrows then switch pages)."""
         if self.navigation.isEnabled():
+            from PySide6.QtCore import Qt  # not at import: see gui/qt_properties.py
+
             self.navigation.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def show_documentation(self) -> None:
@@ -170,6 +171,8 @@ class WindowMenus:
         self.save_action.setEnabled(bool(metadata and metadata.has_pending_edits))
 
     def _about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # built on first use, not at start
+
         QMessageBox.about(
             self,
             "About cratewright",

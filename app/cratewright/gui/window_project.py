@@ -9,9 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (
-    QFileDialog,
-)
+from PySide6.QtCore import QSocketNotifier, QTimer
 
 from cratewright.gui.formatting import display_path
 from cratewright.gui.page_list import PAGES
@@ -19,10 +17,13 @@ from cratewright.gui.settings import add_recent_project, recent_projects
 from cratewright.gui.workers import run_task
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
     from cratewright.core.metadata import ProjectOverview
+    from cratewright.core.metadata.facts_process import FactsProcess
+    from cratewright.core.metadata.overview_facts import OverviewFacts
     from cratewright.gui.new_project_wizard import NewProjectWizard
+
+
+_LOAD_AFTER_FACTS_MS = 50
 
 
 def _load_overview(path: Path) -> ProjectOverview:
@@ -40,6 +41,8 @@ class WindowProject:
     def choose_project(self) -> None:
         """Ask for a project folder."""
         start = str(self.state.project_path or Path.home())
+        from PySide6.QtWidgets import QFileDialog  # built on first use, not at start
+
         folder = QFileDialog.getExistingDirectory(self, "Open a Rust crate", start)
         if folder:
             self.open_project(Path(folder))
@@ -93,15 +96,17 @@ class WindowProject:
     def open_project(
         self,
         path: Path,
-        preloaded: Future[ProjectOverview] | None = None,
         *,
         action: str = "opening another project",
+        facts: FactsProcess | None = None,
     ) -> None:
         """Open ``path`` in the background; the window stays responsive meanwhile.
 
-        ``preloaded`` is a load already started (at app start, before Qt was even imported),
-        so that cargo runs while the window is being built. Unsaved metadata edits are
-        saved or discarded first, as the user answers (Cancel keeps them and opens nothing).
+        ``facts`` is the app's start-up process deriving the Overview's facts for ``path``
+        (started before Qt was even imported): the Overview shows them as soon as they
+        come, and the project is then loaded as always, after that first frame. Unsaved
+        metadata edits are saved or discarded first, as the user answers (Cancel keeps
+        them and opens nothing).
         """
         if self.building:
             self.statusBar().showMessage("A build is running; cancel it before opening.", 8000)
@@ -110,23 +115,83 @@ class WindowProject:
             self.statusBar().showMessage("Kept the unsaved metadata edits; nothing was opened.")
             return
         path = path.expanduser().resolve()
+        self._drop_facts()  # a start-up answer for a project no longer wanted
+        self._opening = path
         self.content.setCurrentWidget(self.loading)
         self.navigation.setEnabled(False)
         self.statusBar().showMessage(f"Opening {display_path(path)}…")
+        if facts is None:
+            self._run_load(path)
+            return
+        self._facts = facts
+        self._facts_notifier = QSocketNotifier(facts.fileno(), QSocketNotifier.Type.Read, self)
+        self._facts_notifier.activated.connect(self._facts_arrived)
+
+    def _start_load(self) -> None:
+        """The load that waited behind the start-up facts (once)."""
+        if self._opening is not None and self._load_task is None:
+            self._run_load(self._opening)
+
+    def _run_load(self, path: Path) -> None:
         self._load_task = run_task(
-            lambda sink, cancel: preloaded.result() if preloaded else _load_overview(path),
+            lambda sink, cancel: _load_overview(path),
             parent=self,
             on_success=lambda overview: self._opened(path, overview),
             on_failure=lambda error, trace: self._open_failed(path, error, trace),
         )
 
+    def _facts_arrived(self) -> None:
+        """The start-up process answered (or ended): show its facts, then load as always."""
+        facts = self._facts.result() if self._facts is not None else None
+        self._drop_facts()
+        if facts is None:  # it failed: the load says why
+            self._start_load()
+            return
+        self._show_facts(facts)
+        # The load's worker imports the engine for about 50 ms, taking turns on the GIL with
+        # the UI thread: started at once, it would slow the first frame down (on X11 the
+        # window is exposed and painted a few event-loop turns after it was shown).
+        QTimer.singleShot(_LOAD_AFTER_FACTS_MS, self._start_load)
+
+    def _drop_facts(self) -> None:
+        if self._facts_notifier is not None:
+            self._facts_notifier.setEnabled(False)
+            self._facts_notifier.deleteLater()
+            self._facts_notifier = None
+        if self._facts is not None:
+            self._facts.discard()
+            self._facts = None
+
+    def _show_facts(self, facts: OverviewFacts) -> None:
+        """The Overview of the project being opened, before the engine has loaded it."""
+        self._set_header(
+            f"{facts['name']} {facts['version']}", facts["bindings_label"], Path(facts["root"])
+        )
+        self.setWindowTitle(f"{facts['name']} {facts['version']} — cratewright")
+        self.page("overview").show_facts(facts)  # type: ignore[attr-defined]
+        if self.navigation.currentRow() < 0:
+            self.navigation.setCurrentRow(0)
+        self.content.setCurrentWidget(self._workspace)
+
+    def wait_for_overview(self, timeout_ms: int = 120_000) -> None:
+        """Block until the Overview shows the project being opened (its start-up facts, or
+        the whole load when there are none)."""
+        if self._facts is not None:
+            self._facts_arrived()
+        elif self._load_task is not None:
+            self._load_task.wait(timeout_ms)
+
     def wait_for_project(self, timeout_ms: int = 120_000) -> None:
         """Block until the project being opened has loaded (tests, screenshots)."""
+        self.wait_for_overview(timeout_ms)
+        if self._opening is not None:
+            self._start_load()  # instead of after the first frame
         if self._load_task is not None:
             self._load_task.wait(timeout_ms)
 
     def _opened(self, path: Path, overview: ProjectOverview) -> None:
         self._load_task = None
+        self._opening = None
         self.state.set_project(path, overview)
         add_recent_project(path)
         self.navigation.setEnabled(True)
@@ -139,6 +204,7 @@ class WindowProject:
 
     def _open_failed(self, path: Path, error: BaseException, trace: str) -> None:
         self._load_task = None
+        self._opening = None
         self.state.set_project(path, None)
         self.error_panel.show_error(path, error, trace)
         self.content.setCurrentWidget(self.error_panel)
@@ -152,15 +218,20 @@ class WindowProject:
         if overview is None:
             self.header.setText("")
         else:
-            text = f"{overview.name} {overview.version}  ·  {overview.bindings.label}  ·  "
-            error = self.state.read_error
             # the files no longer read: the pages show the last good reading, and say so
-            self.header.setText(
-                f"{text}⚠ {error}" if error else f"{text}{display_path(overview.root)}"
+            self._set_header(
+                f"{overview.name} {overview.version}",
+                overview.bindings.label,
+                overview.root,
+                self.state.read_error,
             )
-            self.header.set_detail(error or str(overview.root))
         self._update_title()
         self._update_actions()
+
+    def _set_header(self, name: str, bindings: str, root: Path, error: str | None = None) -> None:
+        text = f"{name}  ·  {bindings}  ·  "
+        self.header.setText(f"{text}⚠ {error}" if error else f"{text}{display_path(root)}")
+        self.header.set_detail(error or str(root))
 
     def _update_title(self) -> None:
         overview = self.state.overview

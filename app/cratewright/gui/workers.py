@@ -11,16 +11,18 @@ import atexit
 import threading
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
-from cratewright.events import CancelToken, Event, EventSink
 from cratewright.gui.gc_guard import ensure_main_thread_gc
+
+if TYPE_CHECKING:  # the events' dataclasses (a few ms) are imported by the first task
+    from cratewright.events import CancelToken, Event, EventSink
 
 __all__ = ["Task", "TaskFunction", "run_task", "running_tasks"]
 
-TaskFunction = Callable[[EventSink, CancelToken], Any]
+TaskFunction = Callable[["EventSink", "CancelToken"], Any]
 
 _FLUSH_MS = 50
 _EXIT_WAIT_MS = 30_000
@@ -85,6 +87,8 @@ class Task(QObject):
         # No Qt parent on purpose: a task must outlive a widget that is deleted while it runs
         # (its thread cannot be destroyed mid-run); the owner's deletion orphans it instead.
         super().__init__()
+        from cratewright.events import CancelToken
+
         self.cancel_token = CancelToken()
         self._orphaned = False
         self._lock = threading.Lock()

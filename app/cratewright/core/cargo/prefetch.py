@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
 
-__all__ = ["metadata_args", "prefetch_metadata", "take_prefetched"]
+__all__ = ["metadata_args", "prefetch_metadata", "provide_prefetched", "take_prefetched"]
 
 _LOCK = threading.Lock()
 _QUIET = {"CARGO_TERM_COLOR": "never", "CARGO_TERM_PROGRESS_WHEN": "never"}
@@ -40,6 +40,8 @@ class _Started:
 
 
 _STARTED: dict[tuple[str, ...], _Started] = {}
+# answers another process already got (the app's start-up facts process ran cargo)
+_ANSWERS: dict[tuple[str, ...], str] = {}
 
 
 def metadata_args(manifest: Path, cargo_flags: Sequence[str] = ()) -> list[str]:
@@ -102,10 +104,25 @@ def prefetch_metadata(manifest: Path) -> bool:
     return True
 
 
+def provide_prefetched(args: Sequence[str], output: str) -> None:
+    """Record what a successful ``cargo metadata`` with ``args`` printed elsewhere, for the
+    next :func:`take_prefetched` of the same call (used once, then cargo runs again)."""
+    with _LOCK:
+        _ANSWERS[tuple(args)] = output
+        old = _STARTED.pop(tuple(args), None)
+    if old is not None:
+        _discard(old)
+
+
 def take_prefetched(args: Sequence[str], timeout: float = 120.0) -> str | None:
     """The stdout of a prefetched call with exactly ``args`` if it succeeded, else None."""
     with _LOCK:
+        answer = _ANSWERS.pop(tuple(args), None)
         started = _STARTED.pop(tuple(args), None)
+    if answer is not None:
+        if started is not None:
+            _discard(started)
+        return answer
     if started is None:
         return None
     deadline = time.monotonic() + timeout

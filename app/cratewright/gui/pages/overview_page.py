@@ -1,15 +1,16 @@
 """The Overview page: what the open project is, in one glance.
 
-Everything shown comes from :class:`cratewright.core.metadata.overview.ProjectOverview`, the same
-decisions a build makes (binding detection with its reason, layout, abi3), so what the user
-reads here is what the build will do.
+Everything shown comes from :class:`cratewright.core.metadata.overview_facts.OverviewFacts`,
+derived from the same decisions a build makes (binding detection with its reason, layout,
+abi3), so what the user reads here is what the build will do. At start-up the facts come
+from a second process before the engine is even imported (see :meth:`OverviewPage.show_facts`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -23,39 +24,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cratewright.core.metadata import ProjectOverview
 from cratewright.gui.page import Page
+from cratewright.gui.qt_properties import ALIGN_TOP, align, selectable_by_mouse
 from cratewright.gui.scrolling import scrolled_column
 from cratewright.gui.state import AppState
+
+if TYPE_CHECKING:  # the page is painted before the engine is imported
+    from cratewright.core.metadata import ProjectOverview
+    from cratewright.core.metadata.overview_facts import OverviewFacts
 
 __all__ = ["OverviewPage"]
 
 
-def _relative(path: Path | None, root: Path) -> str:
+def _relative(path: str | None, root: str) -> str:
     if path is None:
         return "—"
     try:
-        return str(path.relative_to(root))
+        return str(Path(path).relative_to(root))
     except ValueError:
-        return str(path)
+        return path
 
 
-def _abi3_text(overview: ProjectOverview) -> str:
-    bindings = overview.bindings
-    if not bindings.is_abi3:
+def _abi3_text(facts: OverviewFacts) -> str:
+    if not facts["is_abi3"]:
         return "no: one wheel per Python version"
-    if bindings.abi3_minor:
-        return f"yes: one wheel for CPython ≥ 3.{bindings.abi3_minor}"
+    if facts["abi3_minor"]:
+        return f"yes: one wheel for CPython ≥ 3.{facts['abi3_minor']}"
     return "yes: one wheel for CPython ≥ the interpreter's version"
 
 
-def _maturin_settings_text(overview: ProjectOverview) -> str:
+def _maturin_settings_text(facts: OverviewFacts) -> str:
     """The [tool.maturin] keys the project sets, one per line (maturin's own spelling)."""
-    pyproject = overview.project.pyproject or {}
-    table = pyproject.get("tool", {}).get("maturin", {})
-    if not table:
+    if not facts["maturin_settings"]:
         return "none: maturin's defaults apply"
-    return "\n".join(f"{key} = {value!r}" for key, value in table.items())
+    return "\n".join(f"{key} = {value}" for key, value in facts["maturin_settings"])
 
 
 class OverviewPage(Page):
@@ -138,7 +140,7 @@ class OverviewPage(Page):
         maturin_box = QGroupBox("[tool.maturin] settings", body)
         maturin_layout = QVBoxLayout(maturin_box)
         self.maturin_settings = self._value(maturin_box)
-        self.maturin_settings.setAlignment(Qt.AlignmentFlag.AlignTop)
+        align(self.maturin_settings, ALIGN_TOP)
         maturin_layout.addWidget(self.maturin_settings)
         second.addWidget(maturin_box, 2)
 
@@ -157,7 +159,7 @@ class OverviewPage(Page):
     def _value(parent: QWidget) -> QLabel:
         label = QLabel(parent)
         label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        selectable_by_mouse(label)
         return label
 
     def project_changed(self, overview: ProjectOverview | None) -> None:
@@ -167,38 +169,43 @@ class OverviewPage(Page):
                 label.clear()
             self.targets.clear()
             return
-        root = overview.root
-        meta = overview.metadata
-        self.heading.setText(f"{overview.name} {overview.version}")
-        self.summary.setText(meta.summary or "No summary (set [project] description).")
-        self.bindings.setText(overview.bindings.label)
-        self.bindings_reason.setText(overview.bindings.reason)
-        self.layout_kind.setText(overview.layout.kind)
+        from cratewright.core.metadata.overview_facts import overview_facts
+
+        self.show_facts(overview_facts(overview))
+
+    def show_facts(self, facts: OverviewFacts) -> None:
+        """Fill every field from the project's facts (the only way a project is shown)."""
+        root = facts["root"]
+        self.heading.setText(f"{facts['name']} {facts['version']}")
+        self.summary.setText(facts["summary"] or "No summary (set [project] description).")
+        self.bindings.setText(facts["bindings_label"])
+        self.bindings_reason.setText(facts["bindings_reason"])
+        self.layout_kind.setText(facts["layout_kind"])
         self.module.setText(
-            f"{overview.layout.module_name}  (native module at "
-            f"{overview.layout.module_dir_in_wheel}/ in the wheel)"
+            f"{facts['module_name']}  (native module at "
+            f"{facts['module_dir_in_wheel']}/ in the wheel)"
         )
-        self.abi3.setText(_abi3_text(overview))
-        self.requires_python.setText(str(meta.requires_python or "") or "any")
-        self.root.setText(str(root))
-        self.cargo_toml.setText(_relative(overview.project.cargo_toml, root))
-        self.pyproject.setText(_relative(overview.project.pyproject_toml, root))
+        self.abi3.setText(_abi3_text(facts))
+        self.requires_python.setText(facts["requires_python"] or "any")
+        self.root.setText(root)
+        self.cargo_toml.setText(_relative(facts["cargo_toml"], root))
+        self.pyproject.setText(_relative(facts["pyproject_toml"], root))
         self.python_source.setText(
-            _relative(overview.layout.python_dir, root) if overview.layout.is_mixed else "—"
+            _relative(facts["python_dir"], root) if facts["is_mixed"] else "—"
         )
-        workspace = overview.cargo_metadata.workspace_root
+        workspace = facts["workspace_root"]
         self.workspace.setText(
-            "this crate" if workspace == overview.project.crate_dir else _relative(workspace, root)
+            "this crate" if workspace == facts["crate_dir"] else _relative(workspace, root)
         )
         self.targets.clear()
-        for target in overview.rust_targets:
+        for target in facts["targets"]:
             QTreeWidgetItem(
                 self.targets,
                 [
-                    target.name,
-                    ", ".join(target.kinds),
-                    ", ".join(target.crate_types),
-                    _relative(target.src_path, overview.project.crate_dir),
+                    target["name"],
+                    ", ".join(target["kinds"]),
+                    ", ".join(target["crate_types"]),
+                    _relative(target["src_path"], facts["crate_dir"]),
                 ],
             )
         for column in range(3):
@@ -208,11 +215,10 @@ class OverviewPage(Page):
         frame = 2 * self.targets.frameWidth()
         height = self.targets.header().sizeHint().height() + rows * row_height + frame + 4
         self.targets.setFixedHeight(min(height, 200))
-        self.dependencies.setText("\n".join(meta.requires_dist) or "none")
-        scripts = {**meta.scripts, **meta.gui_scripts}
+        self.dependencies.setText("\n".join(facts["requires_dist"]) or "none")
         self.scripts.setText(
-            "\n".join(f"{name} → {target}" for name, target in scripts.items()) or "none"
+            "\n".join(f"{name} → {target}" for name, target in facts["scripts"].items()) or "none"
         )
-        crates = len(overview.cargo_metadata.dependency_ids())
+        crates = facts["rust_dependencies"]
         self.rust_dependencies.setText(f"{crates} (from Cargo.lock, normal dependencies)")
-        self.maturin_settings.setText(_maturin_settings_text(overview))
+        self.maturin_settings.setText(_maturin_settings_text(facts))

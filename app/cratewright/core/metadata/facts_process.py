@@ -1,0 +1,155 @@
+"""Derive the Overview's facts in a second process while the desktop app imports Qt.
+
+On a start with a project, importing Qt takes one core for about 100 ms, and loading the
+project needs the engine (about 50 ms of imports, then TOML, ``cargo metadata`` and the
+metadata merge). In one process both take turns on the GIL; here the child does the second
+on another core and answers with :class:`OverviewFacts` and cargo's answer as JSON, so the
+window paints the project without waiting for the engine. The app then loads the project as
+always (the engine, after the first frame), and that load takes cargo's answer from here
+instead of running cargo again.
+
+Only the standard library is imported in the parent, before Qt. Anything that goes wrong in
+the child (broken TOML, no cargo) just means no facts: the app's own load reports it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import sys
+import time
+from contextlib import suppress
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cratewright.core.cargo.prefetch import prefetch_metadata, provide_prefetched
+
+if TYPE_CHECKING:
+    from cratewright.core.metadata.overview_facts import OverviewFacts
+
+__all__ = ["FactsProcess", "child_main", "start_facts_process"]
+
+# The answer ends when the child's stdout closes: it exits at once after writing, without the
+# interpreter's tear-down (10 ms that the window would wait for).
+_CHILD = (
+    "import os, sys\n"
+    "from cratewright.core.metadata.facts_process import child_main\n"
+    "code = child_main(sys.argv[1:])\n"
+    "sys.stdout.flush()\n"
+    "os._exit(code)\n"
+)
+# the package's parent folder: the child imports this same copy (a checkout, not an install)
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[3])
+
+
+class FactsProcess:
+    """The child started by :func:`start_facts_process`: read its answer once."""
+
+    __slots__ = ("_pid", "_stdout")
+
+    def __init__(self, pid: int, stdout: int) -> None:
+        self._pid = pid
+        self._stdout: int | None = stdout
+
+    def fileno(self) -> int:
+        """The pipe to wait on (readable when the child answers or ends)."""
+        if self._stdout is None:
+            raise ValueError("the facts were already read")
+        return self._stdout
+
+    def result(self, timeout: float = 120.0) -> OverviewFacts | None:
+        """The facts, or None when the child failed or took longer than ``timeout``.
+
+        Cargo's answer is handed to the next ``load_cargo_metadata`` with the same arguments.
+        """
+        if self._stdout is None:
+            return None
+        deadline = time.monotonic() + timeout
+        chunks: list[bytes] = []
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self._stdout], [], [], remaining)[0]:
+                self.discard()
+                return None
+            chunk = os.read(self._stdout, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(self._stdout)
+        self._stdout = None
+        _pid, status = os.waitpid(self._pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            return None
+        return _parse_answer(b"".join(chunks).decode("utf-8", "replace"))
+
+    def discard(self) -> None:
+        """Stop the child (the project is no longer wanted) and reap it."""
+        if self._stdout is None:
+            return
+        with suppress(ProcessLookupError):
+            os.killpg(self._pid, signal.SIGKILL)
+        os.close(self._stdout)
+        self._stdout = None
+        os.waitpid(self._pid, 0)
+
+
+def _parse_answer(text: str) -> OverviewFacts | None:
+    head, _newline, cargo_output = text.partition("\n")
+    try:
+        answer = json.loads(head)
+        facts, cargo_args = answer["facts"], answer["cargo_args"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if cargo_output:
+        provide_prefetched(cargo_args, cargo_output)
+    return facts  # type: ignore[no-any-return]
+
+
+def start_facts_process(path: Path) -> FactsProcess | None:
+    """Start the child for the project at ``path``; None when it cannot be started."""
+    python_path = os.pathsep.join(filter(None, (_PACKAGE_PARENT, os.environ.get("PYTHONPATH"))))
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.posix_spawn(
+            sys.executable,
+            [sys.executable, "-c", _CHILD, str(path)],
+            {**os.environ, "PYTHONPATH": python_path},
+            file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_DUP2, write_end, 1),
+                (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+                (os.POSIX_SPAWN_CLOSE, read_end),
+            ],
+            setsid=True,
+        )
+    except OSError:
+        os.close(read_end)
+        return None
+    finally:
+        os.close(write_end)
+    return FactsProcess(pid, read_end)
+
+
+def child_main(argv: list[str]) -> int:
+    """The child: load the project as the app would and print the facts, then cargo's JSON."""
+    path = Path(argv[0]).expanduser().resolve()
+    manifest = path / "Cargo.toml" if path.is_dir() else path
+    if manifest.name == "Cargo.toml":
+        prefetch_metadata(manifest)  # cargo runs while this process imports the engine
+    from cratewright.core.cargo.prefetch import metadata_args
+    from cratewright.core.metadata.overview import load_overview
+    from cratewright.core.metadata.overview_facts import overview_facts
+    from cratewright.errors import CratewrightError
+
+    try:
+        overview = load_overview(path)
+    except (CratewrightError, OSError):
+        return 1  # the app's own load says what is wrong
+    head = {
+        "facts": overview_facts(overview),
+        "cargo_args": metadata_args(overview.project.cargo_toml),
+    }
+    sys.stdout.write(json.dumps(head) + "\n" + json.dumps(overview.cargo_metadata.raw))
+    return 0
