@@ -3,8 +3,8 @@
 Used where a long value (a path, a summary) must share a row at 1024×700: the layout may
 make it narrow, and the text is then cut in the middle with "…" (a path keeps its start and
 its file name) instead of mid-glyph. The window's header is one, so it is painted in the
-first frame: it sets its properties without the ``Qt`` namespace (see
-:mod:`cratewright.gui.qt_properties`) and asks Qt to elide only when the text is too long.
+first frame: it sets its properties and elides without the ``Qt`` namespace (see
+:mod:`cratewright.gui.qt_properties`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QPaintEvent, QResizeEvent
 
 __all__ = ["ElidedLabel"]
+
+
+def _cut_middle(text: str, keep: int) -> str:
+    """``keep`` characters of ``text``, its start and its end, joined by "…"."""
+    tail = keep // 2
+    return text[: keep - tail] + "…" + (text[-tail:] if tail else "")
 
 
 class ElidedLabel(QLabel):
@@ -60,12 +66,26 @@ class ElidedLabel(QLabel):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         rect = self.contentsRect()
-        shown = self.text()
-        if self.is_elided():
-            from PySide6.QtCore import Qt
+        painter.drawText(rect, ALIGN_LEFT_VCENTER, self._elided(rect.width()))
 
-            shown = self.fontMetrics().elidedText(shown, Qt.TextElideMode.ElideMiddle, rect.width())
-        painter.drawText(rect, ALIGN_LEFT_VCENTER, shown)
+    def _elided(self, width: int) -> str:
+        """The text cut in the middle to ``width``: the most characters that fit around "…".
+
+        Not ``QFontMetrics.elidedText``: its mode argument is a ``Qt`` enum, and building
+        the ``Qt`` namespace in the first frame costs more than this search (see
+        :mod:`cratewright.gui.qt_properties`).
+        """
+        text, metrics = self.text(), self.fontMetrics()
+        if metrics.horizontalAdvance(text) <= width:
+            return text
+        fits, too_many = 0, len(text)
+        while too_many - fits > 1:
+            keep = (fits + too_many) // 2
+            if metrics.horizontalAdvance(_cut_middle(text, keep)) <= width:
+                fits = keep
+            else:
+                too_many = keep
+        return _cut_middle(text, fits)
 
     def _update_tooltip(self) -> None:
         self.setToolTip(self._detail or (self.text() if self.is_elided() else ""))

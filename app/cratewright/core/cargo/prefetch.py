@@ -65,11 +65,13 @@ def _cargo() -> str | None:
     return _on_path("cargo")
 
 
-def prefetch_metadata(manifest: Path) -> bool:
+def prefetch_metadata(manifest: Path, *, own_session: bool = True) -> bool:
     """Start ``cargo metadata`` for ``manifest`` now; False when it cannot be started.
 
     Only when ``cargo`` is found as the normal call finds it (``$CARGO`` or PATH): the
     normal call puts ``~/.cargo/bin`` on PATH first, so anything else is left to it.
+    ``own_session=False`` keeps cargo in the caller's process group, so that stopping the
+    group (the app's start-up facts process) stops cargo too.
     """
     cargo = _cargo()
     shell = _on_path("sh") or "/bin/sh"
@@ -89,7 +91,7 @@ def prefetch_metadata(manifest: Path) -> bool:
                 (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
                 (os.POSIX_SPAWN_CLOSE, read_end),
             ],
-            setsid=True,
+            setsid=own_session,
         )
     except OSError:
         os.close(read_end)
@@ -144,6 +146,9 @@ def take_prefetched(args: Sequence[str], timeout: float = 120.0) -> str | None:
 
 def _discard(started: _Started) -> None:
     with suppress(ProcessLookupError):
-        os.killpg(started.pid, signal.SIGKILL)  # cargo and anything it started
+        if os.getpgid(started.pid) == started.pid:
+            os.killpg(started.pid, signal.SIGKILL)  # cargo and anything it started
+        else:
+            os.kill(started.pid, signal.SIGKILL)  # it shares the caller's group
     os.close(started.stdout)
     os.waitpid(started.pid, 0)

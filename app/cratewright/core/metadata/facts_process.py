@@ -137,7 +137,9 @@ def child_main(argv: list[str]) -> int:
     path = Path(argv[0]).expanduser().resolve()
     manifest = path / "Cargo.toml" if path.is_dir() else path
     if manifest.name == "Cargo.toml":
-        prefetch_metadata(manifest)  # cargo runs while this process imports the engine
+        # cargo runs while this process imports the engine; in this process's group, so
+        # that the app's discard() stops both
+        prefetch_metadata(manifest, own_session=False)
     from cratewright.core.cargo.prefetch import metadata_args
     from cratewright.core.metadata.overview import load_overview
     from cratewright.core.metadata.overview_facts import overview_facts
