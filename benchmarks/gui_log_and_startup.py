@@ -5,9 +5,12 @@ Prints, from one run on this machine:
 * the longest event-loop stall while 200,000 synthetic coloured cargo lines go through the
   real pipeline (engine sink in a worker thread -> batched Task events -> Build page -> log
   view), and the lines per second drawn (goal: stall under 50 ms);
-* the time from process start to the main window shown with a crate loaded, as a ratio to a
-  bare PySide6 window shown by the same interpreter (goal: under 1.5). The two are started
-  alternately and the ratio is the median of the pairs: on a busy machine both slow down.
+* the time from process start to the main window shown with a crate's Overview painted, as a
+  ratio to a bare PySide6 window shown by the same interpreter (goal: under 1.5), and the
+  time until the engine has loaded the project too (every page usable: the Overview is
+  painted from the start-up facts process, the engine loads right after). The two are
+  started alternately and the ratio is the median of the pairs: on a busy machine both
+  slow down.
 
 Usage: QT_QPA_PLATFORM=offscreen python benchmarks/gui_log_and_startup.py [--lines N]
 """
@@ -105,10 +108,11 @@ def _stall_benchmark(lines: int) -> tuple[float, float, float]:
     return max(gaps), statistics.median(gaps), lines / elapsed
 
 
-def _shown_after(code: str, *args: str) -> float:
-    """Seconds from process start to the "shown" line (the window is on screen).
+def _shown_after(code: str, *args: str) -> tuple[float, float]:
+    """Seconds from process start to the "shown" line (the window is on screen) and to the
+    last line ("ready" for cratewright; the same as "shown" for the bare window).
 
-    Timed to the line, not to the process's exit: tearing the window down is not start-up.
+    Timed to the lines, not to the process's exit: tearing the window down is not start-up.
     """
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     started = time.perf_counter()
@@ -119,10 +123,15 @@ def _shown_after(code: str, *args: str) -> float:
     assert proc.stdout is not None
     line = proc.stdout.readline()
     shown = time.perf_counter() - started
+    ready = shown
+    if args:  # cratewright's run goes on to "ready"
+        ready_line = proc.stdout.readline()
+        ready = time.perf_counter() - started
+        line += ready_line
     _out, err = proc.communicate()
-    if "shown" not in line or proc.returncode != 0:
+    if "shown" not in line or (args and "ready" not in line) or proc.returncode != 0:
         raise SystemExit(f"start-up run failed:\n{err}")
-    return shown
+    return shown, ready
 
 
 def _compile_bytecode() -> None:
@@ -140,20 +149,24 @@ def _compile_bytecode() -> None:
         compileall.compile_dir(package, quiet=1)
 
 
-def _startup_pair(runs: int) -> tuple[float, float, float]:
-    """Median bare and cratewright start-up, and the median of the per-pair ratios.
+def _startup_pair(runs: int) -> tuple[float, float, float, float, float]:
+    """Median bare start-up, cratewright's to shown and to ready, and the medians of the
+    per-pair ratios (shown, ready).
 
     The two are started alternately, so that a machine busy with other work slows both alike.
     """
     _compile_bytecode()
-    bare, ours, ratios = [], [], []
+    bare, shown, ready, shown_ratios, ready_ratios = [], [], [], [], []
     for _ in range(runs):
-        b = _shown_after(_BARE)
-        o = _shown_after(_OURS, str(CRATE))
+        b, _same = _shown_after(_BARE)
+        s, r = _shown_after(_OURS, str(CRATE))
         bare.append(b)
-        ours.append(o)
-        ratios.append(o / b)
-    return statistics.median(bare), statistics.median(ours), statistics.median(ratios)
+        shown.append(s)
+        ready.append(r)
+        shown_ratios.append(s / b)
+        ready_ratios.append(r / b)
+    median = statistics.median
+    return median(bare), median(shown), median(ready), median(shown_ratios), median(ready_ratios)
 
 
 def main() -> int:
@@ -166,12 +179,13 @@ def main() -> int:
     print(f"log flood: {args.lines} lines, {rate:,.0f} lines/s drawn")
     print(f"  longest event-loop stall: {stall:.1f} ms (goal < 50 ms)")
     print(f"  median event-loop tick: {median_gap:.2f} ms")
-    bare, ours, ratio = _startup_pair(args.runs)
+    bare, shown, ready, ratio, ready_ratio = _startup_pair(args.runs)
     print(
-        f"start-up: bare PySide6 window {bare * 1000:.0f} ms, cratewright with {CRATE.name} "
-        f"loaded {ours * 1000:.0f} ms"
+        f"start-up: bare PySide6 window {bare * 1000:.0f} ms, cratewright with {CRATE.name}'s "
+        f"Overview painted {shown * 1000:.0f} ms, every page usable {ready * 1000:.0f} ms"
     )
     print(f"  ratio {ratio:.2f}x (median of {args.runs} alternating pairs; goal < 1.5x)")
+    print(f"  every page usable: {ready_ratio:.2f}x")
     return 0
 
 

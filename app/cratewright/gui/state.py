@@ -7,7 +7,6 @@ Publish without knowing they exist.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -290,6 +289,8 @@ class AppState(QObject):
 
 def _digest(path: Path) -> str | None:
     """The hash of the file's bytes (None when it cannot be read)."""
+    import hashlib  # not at import: it loads OpenSSL (3 ms) before the first frame
+
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from cratewright.gui.new_project_wizard import NewProjectWizard
 
 
-_LOAD_AFTER_FACTS_MS = 50
+_LOAD_AFTER_FACTS_MS = 30
 
 
 def _load_overview(path: Path) -> ProjectOverview:
