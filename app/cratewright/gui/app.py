@@ -156,6 +156,7 @@ def create_application(argv: Sequence[str] = ()) -> QApplication:
 
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
+        ensure_main_thread_gc()  # launch() switched automatic collection off
         return existing
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
