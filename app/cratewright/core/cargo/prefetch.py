@@ -19,7 +19,14 @@ from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
 
-__all__ = ["metadata_args", "prefetch_metadata", "provide_prefetched", "take_prefetched"]
+__all__ = [
+    "metadata_args",
+    "prefetch_metadata",
+    "provide_prefetched",
+    "read_piped",
+    "spawn_piped",
+    "take_prefetched",
+]
 
 _LOCK = threading.Lock()
 _QUIET = {"CARGO_TERM_COLOR": "never", "CARGO_TERM_PROGRESS_WHEN": "never"}
@@ -65,6 +72,33 @@ def _cargo() -> str | None:
     return _on_path("cargo")
 
 
+def spawn_piped(
+    argv: Sequence[str], env: dict[str, str], *, own_session: bool = True
+) -> tuple[int, int] | None:
+    """Start ``argv`` with its stdout on a pipe (stdin and stderr: /dev/null), without
+    ``subprocess``; its pid and the pipe's read end, or None when it cannot start."""
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.posix_spawn(
+            argv[0],
+            list(argv),
+            env,
+            file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_DUP2, write_end, 1),
+                (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+                (os.POSIX_SPAWN_CLOSE, read_end),
+            ],
+            setsid=own_session,
+        )
+    except OSError:
+        os.close(read_end)
+        return None
+    finally:
+        os.close(write_end)
+    return pid, read_end
+
+
 def prefetch_metadata(manifest: Path, *, own_session: bool = True) -> bool:
     """Start ``cargo metadata`` for ``manifest`` now; False when it cannot be started.
 
@@ -78,26 +112,11 @@ def prefetch_metadata(manifest: Path, *, own_session: bool = True) -> bool:
     if cargo is None or not manifest.is_file() or not os.access(shell, os.X_OK):
         return False  # the normal call explains what is missing
     args = metadata_args(manifest)
-    env = {**os.environ, **_QUIET}
-    read_end, write_end = os.pipe()
-    try:
-        pid = os.posix_spawn(
-            shell,
-            [shell, "-c", _ENTER_AND_RUN, str(manifest.parent), cargo, *args],
-            env,
-            file_actions=[
-                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-                (os.POSIX_SPAWN_DUP2, write_end, 1),
-                (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
-                (os.POSIX_SPAWN_CLOSE, read_end),
-            ],
-            setsid=own_session,
-        )
-    except OSError:
-        os.close(read_end)
+    argv = [shell, "-c", _ENTER_AND_RUN, str(manifest.parent), cargo, *args]
+    spawned = spawn_piped(argv, {**os.environ, **_QUIET}, own_session=own_session)
+    if spawned is None:
         return False
-    finally:
-        os.close(write_end)
+    pid, read_end = spawned
     with _LOCK:
         old = _STARTED.pop(tuple(args), None)
         _STARTED[tuple(args)] = _Started(pid, read_end)
@@ -127,19 +146,31 @@ def take_prefetched(args: Sequence[str], timeout: float = 120.0) -> str | None:
         return answer
     if started is None:
         return None
+    try:
+        return read_piped(started.pid, started.stdout, timeout)
+    except TimeoutError:
+        _discard(started)
+        return None
+
+
+def read_piped(pid: int, stdout: int, timeout: float) -> str | None:
+    """All that a :func:`spawn_piped` process printed, once it exited; None when it failed.
+
+    The pipe is closed and the process reaped. Raises TimeoutError (leaving both to the
+    caller, who stops it) when it has not finished after ``timeout`` seconds.
+    """
     deadline = time.monotonic() + timeout
     chunks: list[bytes] = []
     while True:
         remaining = deadline - time.monotonic()
-        if remaining <= 0 or not select.select([started.stdout], [], [], remaining)[0]:
-            _discard(started)
-            return None
-        chunk = os.read(started.stdout, 1 << 16)
+        if remaining <= 0 or not select.select([stdout], [], [], remaining)[0]:
+            raise TimeoutError(f"process {pid} still runs after {timeout} s")
+        chunk = os.read(stdout, 1 << 20)
         if not chunk:
             break
         chunks.append(chunk)
-    os.close(started.stdout)
-    _pid, status = os.waitpid(started.pid, 0)
+    os.close(stdout)
+    _pid, status = os.waitpid(pid, 0)
     ok = os.waitstatus_to_exitcode(status) == 0
     return b"".join(chunks).decode("utf-8", "replace") if ok else None
 

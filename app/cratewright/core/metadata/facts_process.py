@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import signal
 import sys
-import time
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cratewright.core.cargo.prefetch import prefetch_metadata, provide_prefetched
+from cratewright.core.cargo.prefetch import (
+    prefetch_metadata,
+    provide_prefetched,
+    read_piped,
+    spawn_piped,
+)
 
 if TYPE_CHECKING:
     from cratewright.core.metadata.overview_facts import OverviewFacts
@@ -66,23 +69,13 @@ class FactsProcess:
         """
         if self._stdout is None:
             return None
-        deadline = time.monotonic() + timeout
-        chunks: list[bytes] = []
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([self._stdout], [], [], remaining)[0]:
-                self.discard()
-                return None
-            chunk = os.read(self._stdout, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(self._stdout)
-        self._stdout = None
-        _pid, status = os.waitpid(self._pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
+        try:
+            text = read_piped(self._pid, self._stdout, timeout)
+        except TimeoutError:
+            self.discard()
             return None
-        return _parse_answer(b"".join(chunks).decode("utf-8", "replace"))
+        self._stdout = None
+        return None if text is None else _parse_answer(text)
 
     def discard(self) -> None:
         """Stop the child (the project is no longer wanted) and reap it."""
@@ -110,26 +103,9 @@ def _parse_answer(text: str) -> OverviewFacts | None:
 def start_facts_process(path: Path) -> FactsProcess | None:
     """Start the child for the project at ``path``; None when it cannot be started."""
     python_path = os.pathsep.join(filter(None, (_PACKAGE_PARENT, os.environ.get("PYTHONPATH"))))
-    read_end, write_end = os.pipe()
-    try:
-        pid = os.posix_spawn(
-            sys.executable,
-            [sys.executable, "-c", _CHILD, str(path)],
-            {**os.environ, "PYTHONPATH": python_path},
-            file_actions=[
-                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-                (os.POSIX_SPAWN_DUP2, write_end, 1),
-                (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
-                (os.POSIX_SPAWN_CLOSE, read_end),
-            ],
-            setsid=True,
-        )
-    except OSError:
-        os.close(read_end)
-        return None
-    finally:
-        os.close(write_end)
-    return FactsProcess(pid, read_end)
+    env = {**os.environ, "PYTHONPATH": python_path}
+    spawned = spawn_piped([sys.executable, "-c", _CHILD, str(path)], env)
+    return None if spawned is None else FactsProcess(*spawned)
 
 
 def child_main(argv: list[str]) -> int:
