@@ -13,7 +13,7 @@ from cratewright.core.cargo import prefetch
 from cratewright.core.cargo.prefetch import metadata_args
 from cratewright.core.metadata.facts_process import start_facts_process
 from cratewright.core.metadata.overview import load_overview
-from cratewright.core.metadata.overview_facts import overview_facts
+from cratewright.core.metadata.overview_facts import facts_of
 from cratewright.errors import CratewrightError
 from tests.conftest import TEST_CRATES
 
@@ -45,7 +45,7 @@ def test_the_childs_facts_are_what_the_load_gives(crate: str) -> None:
     facts = child.result(timeout=120)
     assert facts is not None
     # through JSON both ways, as the window gets them (tuples become lists)
-    loaded = json.loads(json.dumps(overview_facts(load_overview(TEST_CRATES / crate))))
+    loaded = json.loads(json.dumps(facts_of(load_overview(TEST_CRATES / crate))))
     assert facts == loaded
     assert facts["name"] and facts["targets"]
 

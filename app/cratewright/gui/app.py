@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from PySide6.QtWidgets import QApplication
 
-    from cratewright.core.metadata.facts_process import FactsProcess
+    from cratewright.core.metadata import FactsProcess
     from cratewright.gui.main_window import MainWindow
 
 
@@ -254,7 +254,7 @@ def start_loading(path: Path) -> FactsProcess | None:
     :mod:`cratewright.core.metadata.facts_process`). None when it could not be started: the
     window then loads the project as always.
     """
-    from cratewright.core.metadata.facts_process import start_facts_process
+    from cratewright.core.metadata import start_facts_process
 
     return start_facts_process(path.expanduser().resolve())
 

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     )
     from PySide6.QtWidgets import QSystemTrayIcon
 
-    from cratewright.core.metadata.facts_process import FactsProcess
+    from cratewright.core.metadata import FactsProcess
     from cratewright.gui.new_project_wizard import NewProjectWizard
     from cratewright.gui.pages.build_page import BuildPage
     from cratewright.gui.pages.metadata_page import MetadataPage

@@ -17,9 +17,7 @@ from cratewright.gui.settings import add_recent_project, recent_projects
 from cratewright.gui.workers import run_task
 
 if TYPE_CHECKING:
-    from cratewright.core.metadata import ProjectOverview
-    from cratewright.core.metadata.facts_process import FactsProcess
-    from cratewright.core.metadata.overview_facts import OverviewFacts
+    from cratewright.core.metadata import FactsProcess, OverviewFacts, ProjectOverview
     from cratewright.gui.new_project_wizard import NewProjectWizard
 
 

@@ -9,18 +9,22 @@ from __future__ import annotations
 from cratewright.core.exports import lazy_exports
 
 _EXPORTS = {
+    "FactsProcess": "facts_process",
     "FieldView": "field_view",
     "FileChange": "edit",
     "FollowUpChange": "edit",
     "MetadataSession": "edit",
     "MetadataView": "field_view",
+    "OverviewFacts": "overview_facts",
     "Problem": "validate",
     "ProjectOverview": "overview",
     "classifier_choices": "validate",
     "field_spec": "field_specs",
     "load_metadata_view": "edit",
     "load_overview": "overview",
+    "facts_of": "overview_facts",
     "parse_cli_value": "cli_values",
+    "start_facts_process": "facts_process",
 }
 
 __all__ = sorted(_EXPORTS)

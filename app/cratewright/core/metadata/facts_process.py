@@ -118,7 +118,7 @@ def child_main(argv: list[str]) -> int:
         prefetch_metadata(manifest, own_session=False)
     from cratewright.core.cargo.prefetch import metadata_args
     from cratewright.core.metadata.overview import load_overview
-    from cratewright.core.metadata.overview_facts import overview_facts
+    from cratewright.core.metadata.overview_facts import facts_of
     from cratewright.errors import CratewrightError
 
     try:
@@ -126,7 +126,7 @@ def child_main(argv: list[str]) -> int:
     except (CratewrightError, OSError):
         return 1  # the app's own load says what is wrong
     head = {
-        "facts": overview_facts(overview),
+        "facts": facts_of(overview),
         "cargo_args": metadata_args(overview.project.cargo_toml),
     }
     sys.stdout.write(json.dumps(head) + "\n" + json.dumps(overview.cargo_metadata.raw))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypedDict
 if TYPE_CHECKING:
     from cratewright.core.metadata.overview import ProjectOverview
 
-__all__ = ["OverviewFacts", "TargetFacts", "overview_facts"]
+__all__ = ["OverviewFacts", "TargetFacts", "facts_of"]
 
 
 class TargetFacts(TypedDict):
@@ -61,7 +61,7 @@ def _text(path: Path | None) -> str | None:
     return None if path is None else str(path)
 
 
-def overview_facts(overview: ProjectOverview) -> OverviewFacts:
+def facts_of(overview: ProjectOverview) -> OverviewFacts:
     """The facts of a loaded project (JSON-able: lists, dicts, strings, numbers)."""
     project, meta, layout = overview.project, overview.metadata, overview.layout
     maturin_table = (project.pyproject or {}).get("tool", {}).get("maturin", {})

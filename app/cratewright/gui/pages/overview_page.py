@@ -30,8 +30,7 @@ from cratewright.gui.scrolling import scrolled_column
 from cratewright.gui.state import AppState
 
 if TYPE_CHECKING:  # the page is painted before the engine is imported
-    from cratewright.core.metadata import ProjectOverview
-    from cratewright.core.metadata.overview_facts import OverviewFacts
+    from cratewright.core.metadata import OverviewFacts, ProjectOverview
 
 __all__ = ["OverviewPage"]
 
@@ -169,9 +168,9 @@ class OverviewPage(Page):
                 label.clear()
             self.targets.clear()
             return
-        from cratewright.core.metadata.overview_facts import overview_facts
+        from cratewright.core.metadata import facts_of
 
-        self.show_facts(overview_facts(overview))
+        self.show_facts(facts_of(overview))
 
     def show_facts(self, facts: OverviewFacts) -> None:
         """Fill every field from the project's facts (the only way a project is shown)."""
