@@ -76,7 +76,10 @@ def spawn_piped(
     argv: Sequence[str], env: dict[str, str], *, own_session: bool = True
 ) -> tuple[int, int] | None:
     """Start ``argv`` with its stdout on a pipe (stdin and stderr: /dev/null), without
-    ``subprocess``; its pid and the pipe's read end, or None when it cannot start."""
+    ``subprocess``; its pid and the pipe's read end, or None when it cannot start (or the
+    platform has no ``posix_spawn``: the callers then do without)."""
+    if not hasattr(os, "posix_spawn"):
+        return None
     read_end, write_end = os.pipe()
     try:
         pid = os.posix_spawn(
