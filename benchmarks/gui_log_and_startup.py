@@ -12,7 +12,7 @@ Prints, from one run on this machine:
   started alternately and the ratio is the median of the pairs: on a busy machine both
   slow down.
 
-Usage: QT_QPA_PLATFORM=offscreen python benchmarks/gui_log_and_startup.py [--lines N]
+Usage: QT_QPA_PLATFORM=offscreen python benchmarks/gui_log_and_startup.py [--lines N] [--runs N]
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ def _startup_pair(runs: int) -> tuple[float, float, float, float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=200_000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     stall, median_gap, rate = _stall_benchmark(args.lines)
