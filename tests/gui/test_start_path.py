@@ -53,6 +53,9 @@ def test_the_first_frame_shows_what_the_loaded_project_shows(qtbot, crate: str) 
     window.wait_for_overview()
     assert window.state.overview is None  # the engine has not loaded it yet
     assert window.content.currentWidget() is window._workspace
+    selectable = Qt.TextInteractionFlag.TextSelectableByMouse
+    reason = window.page("overview").bindings_reason
+    assert not reason.textInteractionFlags() & selectable  # not in the first frame: 3 ms
     first = _shown(window)
     assert first["labels"] and first["targets"]
     assert window.windowTitle().endswith("— cratewright")
@@ -62,6 +65,7 @@ def test_the_first_frame_shows_what_the_loaded_project_shows(qtbot, crate: str) 
     assert window.state.overview is not None
     assert _shown(window) == first
     assert window.navigation.isEnabled()
+    assert reason.textInteractionFlags() & selectable  # once loaded, values can be copied
 
 
 def test_a_broken_project_at_start_ends_in_the_error_panel(qtbot, tmp_path: Path) -> None:
