@@ -44,9 +44,8 @@ def test_the_childs_facts_are_what_the_load_gives(crate: str) -> None:
     assert child is not None
     facts = child.result(timeout=120)
     assert facts is not None
-    # through JSON both ways, as the window gets them (tuples become lists)
-    loaded = json.loads(json.dumps(facts_of(load_overview(TEST_CRATES / crate))))
-    assert facts == loaded
+    assert facts == facts_of(load_overview(TEST_CRATES / crate))
+    json.dumps(facts)  # plain data: any transport carries it
     assert facts["name"] and facts["targets"]
 
 

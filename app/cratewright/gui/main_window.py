@@ -78,7 +78,7 @@ class MainWindow(WindowMenus, WindowProject, QMainWindow):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("cratewright")
-        self.setWindowIcon(QIcon(str(resource_path("icons/cratewright.svg"))))
+        # the window's icon is the application's (create_application sets it)
         self.setAcceptDrops(True)
         self.setMinimumSize(QSize(900, 600))
         self.state = AppState(self)

@@ -6,7 +6,6 @@ go here: tokens live only in the system keyring.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +77,8 @@ def _options_key(project_root: Path) -> str:
 
 def load_build_options(project_root: Path) -> dict[str, Any]:
     """The Build page's last form values for this project ({} if none or unreadable)."""
+    import json  # not at import: this module is needed before the first frame, json is not
+
     raw = app_settings().value(_options_key(project_root), "")
     try:
         data = json.loads(raw) if isinstance(raw, str) and raw else {}
@@ -88,6 +89,8 @@ def load_build_options(project_root: Path) -> dict[str, Any]:
 
 def save_build_options(project_root: Path, values: dict[str, Any]) -> None:
     """Remember the Build page's form values for this project."""
+    import json
+
     app_settings().setValue(_options_key(project_root), json.dumps(values, sort_keys=True))
 
 

@@ -150,13 +150,14 @@ def take_prefetched(args: Sequence[str], timeout: float = 120.0) -> str | None:
     if started is None:
         return None
     try:
-        return read_piped(started.pid, started.stdout, timeout)
+        output = read_piped(started.pid, started.stdout, timeout)
     except TimeoutError:
         _discard(started)
         return None
+    return None if output is None else output.decode("utf-8", "replace")
 
 
-def read_piped(pid: int, stdout: int, timeout: float) -> str | None:
+def read_piped(pid: int, stdout: int, timeout: float) -> bytes | None:
     """All that a :func:`spawn_piped` process printed, once it exited; None when it failed.
 
     The pipe is closed and the process reaped. Raises TimeoutError (leaving both to the
@@ -174,8 +175,7 @@ def read_piped(pid: int, stdout: int, timeout: float) -> str | None:
         chunks.append(chunk)
     os.close(stdout)
     _pid, status = os.waitpid(pid, 0)
-    ok = os.waitstatus_to_exitcode(status) == 0
-    return b"".join(chunks).decode("utf-8", "replace") if ok else None
+    return b"".join(chunks) if os.waitstatus_to_exitcode(status) == 0 else None
 
 
 def _discard(started: _Started) -> None:

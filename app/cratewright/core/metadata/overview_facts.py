@@ -1,10 +1,11 @@
-"""What the Overview page and the window's header show of a project, as plain JSON data.
+"""What the Overview page and the window's header show of a project, as plain data.
 
 The desktop app paints these at its first frame. Deriving them takes the engine (TOML,
 ``cargo metadata``, the metadata merge: about 50 ms of imports alone), so at start-up another
 process derives them while the app imports Qt (:mod:`cratewright.core.metadata.facts_process`)
-and hands them over as JSON. The same function turns a loaded :class:`ProjectOverview` into
-the same facts, so the page has one way to show a project, whichever way it came.
+and hands them over: strings, numbers, lists and dicts, which any format carries. The same
+function turns a loaded :class:`ProjectOverview` into the same facts, so the page has one way
+to show a project, whichever way it came.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class OverviewFacts(TypedDict):
     scripts: dict[str, str]
     rust_dependencies: int
     #: the ``[tool.maturin]`` keys as ``(key, repr(value))``: TOML dates and tuples do not
-    #: survive JSON, their spelling does
+    #: survive every transport, their spelling does
     maturin_settings: list[tuple[str, str]]
 
 
@@ -62,7 +63,7 @@ def _text(path: Path | None) -> str | None:
 
 
 def facts_of(overview: ProjectOverview) -> OverviewFacts:
-    """The facts of a loaded project (JSON-able: lists, dicts, strings, numbers)."""
+    """The facts of a loaded project (plain data: lists, dicts, strings, numbers)."""
     project, meta, layout = overview.project, overview.metadata, overview.layout
     maturin_table = (project.pyproject or {}).get("tool", {}).get("maturin", {})
     return OverviewFacts(
