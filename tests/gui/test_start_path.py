@@ -104,6 +104,7 @@ _NOT_BEFORE_THE_FIRST_FRAME = (
     "dataclasses",
     "hashlib",  # OpenSSL
     "json",  # 2 ms of regular expressions; the facts come in marshal's format
+    "cratewright.gui.workers",  # the first frame runs no task (threads, traceback)
 )
 
 _FIRST_FRAME = """

@@ -36,7 +36,6 @@ from cratewright.gui.settings import app_settings, recent_projects
 from cratewright.gui.state import AppState
 from cratewright.gui.window_menus import WindowMenus
 from cratewright.gui.window_project import WindowProject
-from cratewright.gui.workers import Task
 
 if TYPE_CHECKING:
     # only annotations: each PySide6 class is built on first use (see gui/qt_properties.py)
@@ -55,6 +54,7 @@ if TYPE_CHECKING:
     from cratewright.gui.pages.build_page import BuildPage
     from cratewright.gui.pages.metadata_page import MetadataPage
     from cratewright.gui.project_panels import ErrorPanel, WelcomePanel
+    from cratewright.gui.workers import Task
 
 __all__ = ["MainWindow", "project_path_from_drop"]
 

@@ -14,7 +14,6 @@ from PySide6.QtCore import QSocketNotifier, QTimer
 from cratewright.gui.formatting import display_path
 from cratewright.gui.page_list import PAGES
 from cratewright.gui.settings import add_recent_project, recent_projects
-from cratewright.gui.workers import run_task
 
 if TYPE_CHECKING:
     from cratewright.core.metadata import FactsProcess, OverviewFacts, ProjectOverview
@@ -131,6 +130,8 @@ class WindowProject:
             self._run_load(self._opening)
 
     def _run_load(self, path: Path) -> None:
+        from cratewright.gui.workers import run_task  # the first frame runs no task
+
         self._load_task = run_task(
             lambda sink, cancel: _load_overview(path),
             parent=self,
