@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 _LOAD_AFTER_FACTS_MS = 30
 
 
+def _window_title(project: str | None) -> str:
+    """``pyo3-mixed 0.2.0 — cratewright``, or just the app's name with no project."""
+    return f"{project} — cratewright" if project else "cratewright"
+
+
 def _load_overview(path: Path) -> ProjectOverview:
     # imported here, in the worker: the window is shown before the engine is imported
     from cratewright.core.metadata import load_overview
@@ -166,7 +171,7 @@ class WindowProject:
         self._set_header(
             f"{facts['name']} {facts['version']}", facts["bindings_label"], Path(facts["root"])
         )
-        self.setWindowTitle(f"{facts['name']} {facts['version']} — cratewright")
+        self.setWindowTitle(_window_title(f"{facts['name']} {facts['version']}"))
         self.page("overview").show_facts(facts)  # type: ignore[attr-defined]
         if self.navigation.currentRow() < 0:
             self.navigation.setCurrentRow(0)
@@ -183,8 +188,7 @@ class WindowProject:
     def wait_for_project(self, timeout_ms: int = 120_000) -> None:
         """Block until the project being opened has loaded (tests, screenshots)."""
         self.wait_for_overview(timeout_ms)
-        if self._opening is not None:
-            self._start_load()  # instead of after the first frame
+        self._start_load()  # now, instead of after the first frame
         if self._load_task is not None:
             self._load_task.wait(timeout_ms)
 
@@ -236,7 +240,7 @@ class WindowProject:
         overview = self.state.overview
         metadata = self.metadata_page_if_built
         pending = bool(metadata and metadata.has_pending_edits)
-        name = f"{overview.name} {overview.version} — cratewright" if overview else "cratewright"
+        name = _window_title(f"{overview.name} {overview.version}" if overview else None)
         if self.state.watching:
             name = f"{name} (watching: rebuild on save)"
         self.setWindowTitle(f"*{name}" if pending else name)
