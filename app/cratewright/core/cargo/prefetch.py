@@ -25,6 +25,7 @@ __all__ = [
     "provide_prefetched",
     "read_piped",
     "spawn_piped",
+    "stop_piped",
     "take_prefetched",
 ]
 
@@ -179,10 +180,16 @@ def read_piped(pid: int, stdout: int, timeout: float) -> bytes | None:
 
 
 def _discard(started: _Started) -> None:
+    stop_piped(started.pid, started.stdout)
+
+
+def stop_piped(pid: int, stdout: int) -> None:
+    """Kill a :func:`spawn_piped` process (its whole group when it leads one), close its
+    pipe and reap it."""
     with suppress(ProcessLookupError):
-        if os.getpgid(started.pid) == started.pid:
-            os.killpg(started.pid, signal.SIGKILL)  # cargo and anything it started
+        if os.getpgid(pid) == pid:
+            os.killpg(pid, signal.SIGKILL)  # it and anything it started
         else:
-            os.kill(started.pid, signal.SIGKILL)  # it shares the caller's group
-    os.close(started.stdout)
-    os.waitpid(started.pid, 0)
+            os.kill(pid, signal.SIGKILL)  # it shares the caller's group
+    os.close(stdout)
+    os.waitpid(pid, 0)

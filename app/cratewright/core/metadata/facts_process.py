@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import marshal
 import os
-import signal
 import sys
-from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +25,7 @@ from cratewright.core.cargo.prefetch import (
     provide_prefetched,
     read_piped,
     spawn_piped,
+    stop_piped,
 )
 
 if TYPE_CHECKING:
@@ -79,11 +78,8 @@ class FactsProcess:
         """Stop the child (the project is no longer wanted) and reap it."""
         if self._stdout is None:
             return
-        with suppress(ProcessLookupError):
-            os.killpg(self._pid, signal.SIGKILL)
-        os.close(self._stdout)
-        self._stdout = None
-        os.waitpid(self._pid, 0)
+        stdout, self._stdout = self._stdout, None
+        stop_piped(self._pid, stdout)
 
 
 def _parse_answer(data: bytes) -> OverviewFacts | None:
